@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-23-01-foundation.ts';
+
+/** Static index: migrations run in key order. Add new ones below, never edit old ones. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-01-foundation': foundation,
+};

@@ -1,0 +1,33 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { migrations } from '../migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type * from './schema.ts';
+export type Db = Kysely<Database>;
+
+/**
+ * Opens the SQLite database with the settings every connection needs: write-ahead log,
+ * foreign keys enforced, a busy timeout instead of immediate SQLITE_BUSY, and NORMAL sync
+ * (safe with WAL: a power cut can lose the last commits, never corrupt the file).
+ */
+export function createDb(filename: string): Db {
+  const sqlite = new SQLite(filename);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/** Brings the schema up to date; throws (and changes nothing further) if a migration fails. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Hand-written table types (house style 7). Table names are singular snake_case.
+ * Instants are ISO 8601 UTC text, calendar dates are YYYY-MM-DD text: both sort correctly
+ * as text and map to portable column types on SQLite and PostgreSQL.
+ */
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface UnitTable {
+  id: string;
+  parent_id: string | null;
+  code: string;
+  name: string;
+  kind: string;
+  /** Materialised path of ids from the root, '/a/b/c/', for subtree checks in one index range. */
+  path: string;
+  archived_at: string | null;
+  created_at: ColumnType<string, string, never>;
+}
+
+export interface PersonTable {
+  id: string;
+  employee_number: string;
+  given_name: string;
+  family_name: string;
+  email: string;
+  language: string;
+  deactivated_at: string | null;
+  created_at: ColumnType<string, string, never>;
+}
+
+/** Local login for a person. Other login methods (OIDC) get their own table keyed by person. */
+export interface AccountTable {
+  person_id: string;
+  username: string;
+  password_hash: string;
+  must_change_password: number;
+  password_changed_at: string;
+}
+
+export interface MembershipTable {
+  id: string;
+  person_id: string;
+  unit_id: string;
+  kind: string;
+  joined_on: string;
+  /** First day the person is no longer a member; null while current. */
+  left_on: string | null;
+}
+
+export interface RoleAssignmentTable {
+  id: string;
+  person_id: string;
+  role: string;
+  unit_id: string;
+  created_at: ColumnType<string, string, never>;
+}
+
+export interface SessionTable {
+  sid: string;
+  expires_at: string;
+  data: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+}
+
+export interface AuditEventTable {
+  id: string;
+  at: string;
+  actor_person_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: string;
+}
+
+export interface Database {
+  unit: UnitTable;
+  person: PersonTable;
+  account: AccountTable;
+  membership: MembershipTable;
+  role_assignment: RoleAssignmentTable;
+  session: SessionTable;
+  login_throttle: LoginThrottleTable;
+  audit_event: AuditEventTable;
+}
+
+export type Unit = Selectable<UnitTable>;
+export type NewUnit = Insertable<UnitTable>;
+export type UnitUpdate = Updateable<UnitTable>;
+export type Person = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;
+export type Account = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;
+export type Membership = Selectable<MembershipTable>;
+export type NewMembership = Insertable<MembershipTable>;
+export type RoleAssignment = Selectable<RoleAssignmentTable>;
+export type NewRoleAssignment = Insertable<RoleAssignmentTable>;
+export type AuditEvent = Selectable<AuditEventTable>;
+export type NewAuditEvent = Insertable<AuditEventTable>;

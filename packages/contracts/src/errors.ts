@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Every stable error code the API can answer with. The web app translates each one;
+ * adding a code here without a translation fails svelte-check there.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthenticated',
+  'session_expired',
+  'forbidden',
+  'csrf_invalid',
+  'origin_mismatch',
+  'not_found',
+  'conflict',
+  'invalid_credentials',
+  'login_throttled',
+  'rate_limited',
+  'password_too_weak',
+  'password_reused',
+  'employee_number_taken',
+  'username_taken',
+  'unit_code_taken',
+  'unit_cycle',
+  'unit_archived',
+  'unit_has_active_children',
+  'root_unit_immutable',
+  'person_inactive',
+  'membership_overlap',
+  'membership_dates_invalid',
+  'role_scope_invalid',
+  'role_already_assigned',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBody = Type.Object(
+  {
+    code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+    message: Type.String(),
+  },
+  { $id: 'ErrorBody', additionalProperties: false },
+);
+export type ErrorBody = Static<typeof ErrorBody>;

@@ -1,0 +1,39 @@
+import { Type } from 'typebox';
+
+/**
+ * Roles. `officer` and `team_lead` follow from memberships (everyone in a team is an officer
+ * there, a lead membership makes a team lead); the others are assigned, each scoped to a unit
+ * and everything below it.
+ */
+export const ROLES = [
+  'officer',
+  'team_lead',
+  'chief',
+  'hr_analyst',
+  'admin',
+  'works_council',
+] as const;
+export type Role = (typeof ROLES)[number];
+export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+
+export const ASSIGNABLE_ROLES = ['chief', 'hr_analyst', 'admin', 'works_council'] as const;
+export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
+export const AssignableRoleSchema = Type.Union(ASSIGNABLE_ROLES.map((r) => Type.Literal(r)));
+
+/**
+ * Permissions a route can require. `public` and `session` are the two that need no role:
+ * `public` routes are reachable without logging in, `session` ones by anyone logged in.
+ */
+export const PERMISSIONS = [
+  'public',
+  'session',
+  'org:read',
+  'org:manage',
+  'people:read',
+  'people:manage',
+  'roles:manage',
+  'audit:read',
+  'settings:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+export const PermissionSchema = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
