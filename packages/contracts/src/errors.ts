@@ -22,12 +22,15 @@ export const ERROR_CODES = [
   'rate_limited',
   'password_too_weak',
   'password_reused',
+  'password_change_required',
   'employee_number_taken',
   'username_taken',
   'unit_code_taken',
   'unit_cycle',
   'unit_archived',
   'unit_has_active_children',
+  'unit_has_members',
+  'unit_kind_not_allowed',
   'root_unit_immutable',
   'person_inactive',
   'membership_overlap',
@@ -43,6 +46,6 @@ export const ErrorBody = Type.Object(
     code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
     message: Type.String(),
   },
-  { $id: 'ErrorBody', additionalProperties: false },
+  { additionalProperties: false },
 );
 export type ErrorBody = Static<typeof ErrorBody>;

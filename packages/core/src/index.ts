@@ -1,0 +1,3 @@
+export * from './access.ts';
+export * from './org.ts';
+export * from './auth.ts';
