@@ -1,0 +1,20 @@
+import type { Messages } from './nl.ts';
+
+/** Belgian Dutch: only the terms that differ from the Netherlands; everything else falls back to nl. */
+export const nlBe: Partial<Messages> = {
+  'role.team_lead': 'Teamchef',
+  'role.chief': 'Diensthoofd',
+  'membership.lead': 'Teamchef',
+  'field.employeeNumber': 'Stamnummer',
+  'unitKind.zone': 'Politiezone',
+  'people.intro': 'Zoek personen binnen jouw bereik op naam, stamnummer of e-mailadres.',
+  'home.officer.whoSees':
+    'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord. Je teamchef en HR zien alleen resultaten van het hele team, en alleen als genoeg collega’s meededen.',
+  'home.chief.what':
+    'Je ziet de teams onder je dienst of zone naast elkaar, waar resultaten gepubliceerd zijn, en de feedback op de teamchefs onder je.',
+  'home.council.what':
+    'Je controleert of de beloftes worden nagekomen: drempels, het auditlog en bewaartermijnen. Antwoorden zie je nooit.',
+  'person.rolesHint':
+    'Medewerker en teamchef volgen uit de lidmaatschappen. De rollen hieronder worden apart toegekend en gelden voor een eenheid en alles daaronder.',
+  'role.works_council': 'Overlegcomité en privacy',
+};
