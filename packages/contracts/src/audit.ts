@@ -21,7 +21,7 @@ export const AUDIT_ACTIONS = [
   'audit.viewed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-export const AuditActionSchema = Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)));
+export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS);
 
 export const AuditEvent = Type.Object(
   {

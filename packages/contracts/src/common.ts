@@ -2,12 +2,13 @@ import { Type, type Static } from 'typebox';
 
 /** Entity ids are random UUIDs: they reveal neither order nor counts. */
 export const Id = Type.String({ format: 'uuid' });
-export const IdParams = (name: string) =>
-  Type.Object({ [name]: Id }, { additionalProperties: false });
+/** Path parameters holding one id, e.g. IdParams('unitId') for /units/:unitId. */
+export const IdParams = <K extends string>(name: K) =>
+  Type.Object({ [name]: Id } as Record<K, typeof Id>, { additionalProperties: false });
 
 export const LANGUAGES = ['nl', 'nl-BE', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const LanguageSchema = Type.Union(LANGUAGES.map((l) => Type.Literal(l)));
+export const LanguageSchema = Type.Enum(LANGUAGES);
 
 /** A calendar date, YYYY-MM-DD. */
 export const DateOnly = Type.String({ format: 'date' });

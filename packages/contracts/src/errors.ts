@@ -43,7 +43,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const ErrorBody = Type.Object(
   {
-    code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+    code: Type.Enum(ERROR_CODES),
     message: Type.String(),
   },
   { additionalProperties: false },

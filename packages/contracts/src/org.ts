@@ -15,7 +15,7 @@ export const UNIT_KINDS = [
   'team',
 ] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-export const UnitKindSchema = Type.Union(UNIT_KINDS.map((k) => Type.Literal(k)));
+export const UnitKindSchema = Type.Enum(UNIT_KINDS);
 
 export const Unit = Type.Object(
   {

@@ -9,7 +9,7 @@ const Email = Type.String({ format: 'email', maxLength: 200 });
 
 export const MEMBERSHIP_KINDS = ['member', 'lead'] as const;
 export type MembershipKind = (typeof MEMBERSHIP_KINDS)[number];
-export const MembershipKindSchema = Type.Union(MEMBERSHIP_KINDS.map((k) => Type.Literal(k)));
+export const MembershipKindSchema = Type.Enum(MEMBERSHIP_KINDS);
 
 export const PersonSummary = Type.Object(
   {

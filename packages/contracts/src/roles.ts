@@ -14,11 +14,11 @@ export const ROLES = [
   'works_council',
 ] as const;
 export type Role = (typeof ROLES)[number];
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const RoleSchema = Type.Enum(ROLES);
 
 export const ASSIGNABLE_ROLES = ['chief', 'hr_analyst', 'admin', 'works_council'] as const;
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
-export const AssignableRoleSchema = Type.Union(ASSIGNABLE_ROLES.map((r) => Type.Literal(r)));
+export const AssignableRoleSchema = Type.Enum(ASSIGNABLE_ROLES);
 
 /**
  * Permissions a route can require. `public` and `session` are the two that need no role:
@@ -36,4 +36,4 @@ export const PERMISSIONS = [
   'settings:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
-export const PermissionSchema = Type.Union(PERMISSIONS.map((p) => Type.Literal(p)));
+export const PermissionSchema = Type.Enum(PERMISSIONS);

@@ -1,0 +1,61 @@
+import type { Db } from '@teamspiegel/db';
+import type { Permission, Role } from '@teamspiegel/contracts';
+import { permissionsOf, type Grant } from '@teamspiegel/core';
+
+/** The logged-in person as every request sees them, loaded fresh so revocations apply at once. */
+export interface Actor {
+  personId: string;
+  username: string;
+  mustChangePassword: boolean;
+  grants: Grant[];
+  permissions: Permission[];
+}
+
+/** Assigned roles plus the roles that follow from current memberships (officer, team lead). */
+export async function loadGrants(db: Db, personId: string, today: string): Promise<Grant[]> {
+  const [assigned, memberships] = await Promise.all([
+    db
+      .selectFrom('role_assignment')
+      .innerJoin('unit', 'unit.id', 'role_assignment.unit_id')
+      .select(['role_assignment.role', 'unit.id as unitId', 'unit.path as unitPath'])
+      .where('role_assignment.person_id', '=', personId)
+      .where('unit.archived_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('membership')
+      .innerJoin('unit', 'unit.id', 'membership.unit_id')
+      .select(['membership.kind', 'unit.id as unitId', 'unit.path as unitPath'])
+      .where('membership.person_id', '=', personId)
+      .where('membership.joined_on', '<=', today)
+      .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]))
+      .execute(),
+  ]);
+  return [
+    ...memberships.map((m) => ({
+      role: (m.kind === 'lead' ? 'team_lead' : 'officer') as Role,
+      unitId: m.unitId,
+      unitPath: m.unitPath,
+    })),
+    ...assigned.map((a) => ({ role: a.role as Role, unitId: a.unitId, unitPath: a.unitPath })),
+  ];
+}
+
+/** Null when the person no longer exists, is deactivated or has no account. */
+export async function loadActor(db: Db, personId: string, today: string): Promise<Actor | null> {
+  const row = await db
+    .selectFrom('person')
+    .innerJoin('account', 'account.person_id', 'person.id')
+    .select(['account.username', 'account.must_change_password'])
+    .where('person.id', '=', personId)
+    .where('person.deactivated_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return null;
+  const grants = await loadGrants(db, personId, today);
+  return {
+    personId,
+    username: row.username,
+    mustChangePassword: row.must_change_password === 1,
+    grants,
+    permissions: permissionsOf(grants),
+  };
+}

@@ -1,0 +1,68 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Db } from '@teamspiegel/db';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { healthRoutes } from './health.routes.ts';
+import { meRoutes } from './me/me.routes.ts';
+import { unitRoutes } from './org/units.routes.ts';
+import { peopleRoutes } from './people/people.routes.ts';
+import { authzPlugin } from './plugins/authz.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
+import { securityPlugin } from './plugins/security.ts';
+import { sessionPlugin } from './plugins/session.ts';
+import { readWebBuild, webRoutes } from './web/web.routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+}
+
+/**
+ * Request bodies are validated strictly (no type coercion, unknown properties rejected);
+ * query strings and path parameters coerce, since they arrive as text.
+ */
+function validators() {
+  const common = { allErrors: false, useDefaults: true, removeAdditional: false as const };
+  const body = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
+  const text = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  return { body, text };
+}
+
+/** Builds the whole application without listening; tests use it with app.inject(). */
+export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+  });
+  const ajv = validators();
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? ajv.body : ajv.text).compile(schema),
+  );
+
+  const web = readWebBuild(config.webBuildDir);
+  if (!web) app.log.warn(`no built web app in ${config.webBuildDir}; serving the API only`);
+
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(securityPlugin, { config, inlineScriptHashes: web?.inlineScriptHashes ?? [] });
+  await app.register(sessionPlugin, { db, config, clock });
+  await app.register(authzPlugin, { db, config, clock });
+
+  const deps = { db, config, clock };
+  await app.register(healthRoutes, deps);
+  await app.register(openapiRoutes);
+  await app.register(authRoutes, deps);
+  await app.register(meRoutes, deps);
+  await app.register(unitRoutes, deps);
+  await app.register(peopleRoutes, deps);
+  await app.register(auditRoutes, deps);
+  await app.register(webRoutes, { build: web });
+  return app;
+}

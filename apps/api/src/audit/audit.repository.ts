@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditAction, AuditEvent, AuditQuery } from '@teamspiegel/contracts';
+import type { Db } from '@teamspiegel/db';
+
+export type AuditDetails = Record<string, string | number | boolean | null>;
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  details?: AuditDetails;
+}
+
+/**
+ * Appends one event. Call it with the same transaction handle as the change it records, so
+ * a change and its audit line commit together or not at all. Never pass answer data here.
+ */
+export async function recordAudit(db: Db, at: Date, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_event')
+    .values({
+      id: randomUUID(),
+      at: at.toISOString(),
+      actor_person_id: entry.actorId,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export async function listAudit(
+  db: Db,
+  query: AuditQuery & { page: number; pageSize: number },
+): Promise<{ items: AuditEvent[]; total: number }> {
+  let base = db.selectFrom('audit_event').leftJoin('person', 'person.id', 'audit_event.actor_person_id');
+  if (query.action) base = base.where('audit_event.action', '=', query.action);
+  if (query.actorId) base = base.where('audit_event.actor_person_id', '=', query.actorId);
+  if (query.targetId) base = base.where('audit_event.target_id', '=', query.targetId);
+  if (query.from) base = base.where('audit_event.at', '>=', new Date(query.from).toISOString());
+  if (query.to) base = base.where('audit_event.at', '<', new Date(query.to).toISOString());
+
+  const [rows, count] = await Promise.all([
+    base
+      .select([
+        'audit_event.id',
+        'audit_event.at',
+        'audit_event.actor_person_id',
+        'audit_event.action',
+        'audit_event.target_type',
+        'audit_event.target_id',
+        'audit_event.details',
+        'person.given_name',
+        'person.family_name',
+      ])
+      .orderBy('audit_event.at', 'desc')
+      .orderBy('audit_event.id')
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorId: r.actor_person_id,
+      actorName: r.given_name ? `${r.given_name} ${r.family_name ?? ''}`.trim() : null,
+      action: r.action as AuditAction,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      details: JSON.parse(r.details) as AuditEvent['details'],
+    })),
+  };
+}

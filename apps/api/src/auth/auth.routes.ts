@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CsrfResponse,
+  LoginBody,
+  MeResponse,
+  NoContent,
+  PasswordChangeBody,
+} from '@teamspiegel/contracts';
+import { passwordProblem } from '@teamspiegel/core';
+import type { Db } from '@teamspiegel/db';
+import { loadActor } from '../access.repository.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { type Clock, dateOf } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import { errorResponses } from '../http.ts';
+import { loadMe } from '../me/me.repository.ts';
+import { actorOf } from '../plugins/authz.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import { clearAccountFailures, loginWaitMs, recordLoginFailure } from './throttle.repository.ts';
+
+const INVALID_CREDENTIALS = new AppError(
+  401,
+  'invalid_credentials',
+  'The username or password is not right.',
+);
+
+/**
+ * Local password login. Another login method (OIDC from the police directory) only has to
+ * end the same way: find the person, regenerate the session, set personId and authenticatedAt.
+ */
+export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/api/v1/auth/csrf',
+    { config: { permission: 'public' }, schema: { response: { 200: CsrfResponse, ...errorResponses } } },
+    async (_request, reply) => ({ token: await reply.generateCsrf() }),
+  );
+
+  r.post(
+    '/api/v1/auth/login',
+    {
+      config: { permission: 'public' },
+      schema: { body: LoginBody, response: { 200: MeResponse, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const now = clock.now();
+      const waitMs = await loginWaitMs(db, username, request.ip, now);
+      if (waitMs > 0) {
+        reply.header('retry-after', Math.ceil(waitMs / 1000));
+        throw new AppError(429, 'login_throttled', 'Too many attempts. Please wait a moment and try again.');
+      }
+
+      const account = await db
+        .selectFrom('account')
+        .innerJoin('person', 'person.id', 'account.person_id')
+        .select(['account.person_id', 'account.password_hash', 'person.deactivated_at'])
+        .where('account.username', '=', username.toLowerCase())
+        .executeTakeFirst();
+      // Always verify one hash, so timing does not tell an unknown user from a wrong password.
+      const valid = await verifyPassword(account?.password_hash ?? (await decoyPasswordHash()), password);
+      const actor =
+        account && valid && !account.deactivated_at
+          ? await loadActor(db, account.person_id, dateOf(now))
+          : null;
+
+      if (!actor) {
+        await db.transaction().execute(async (trx) => {
+          await recordLoginFailure(trx, username, request.ip, now);
+          await recordAudit(trx, now, {
+            actorId: null,
+            action: 'auth.login_failed',
+            targetType: 'account',
+            details: { username: username.slice(0, 60) },
+          });
+        });
+        throw INVALID_CREDENTIALS;
+      }
+
+      await request.session.regenerate();
+      request.session.personId = actor.personId;
+      request.session.authenticatedAt = now.getTime();
+      request.session.lastSeenAt = now.getTime();
+      await db.transaction().execute(async (trx) => {
+        await clearAccountFailures(trx, username);
+        await recordAudit(trx, now, {
+          actorId: actor.personId,
+          action: 'auth.login',
+          targetType: 'person',
+          targetId: actor.personId,
+        });
+      });
+      return loadMe(db, actor);
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/logout',
+    { config: { permission: 'session' }, schema: { response: { 204: NoContent, ...errorResponses } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await request.session.destroy();
+      await recordAudit(db, clock.now(), {
+        actorId: actor.personId,
+        action: 'auth.logout',
+        targetType: 'person',
+        targetId: actor.personId,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    '/api/v1/auth/password',
+    {
+      config: { permission: 'session' },
+      schema: { body: PasswordChangeBody, response: { 204: NoContent, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const { currentPassword, newPassword } = request.body;
+      const account = await db
+        .selectFrom('account')
+        .select(['password_hash'])
+        .where('person_id', '=', actor.personId)
+        .executeTakeFirstOrThrow();
+      if (!(await verifyPassword(account.password_hash, currentPassword))) {
+        throw INVALID_CREDENTIALS;
+      }
+      const problem = passwordProblem({ password: newPassword, username: actor.username, currentPassword });
+      if (problem === 'same_as_current') {
+        throw new AppError(400, 'password_reused', 'Choose a password different from the current one.');
+      }
+      if (problem) {
+        throw new AppError(
+          400,
+          'password_too_weak',
+          'Choose a password of at least 12 characters that does not contain your username.',
+        );
+      }
+      const now = clock.now();
+      const passwordHash = await hashPassword(newPassword);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('account')
+          .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now.toISOString() })
+          .where('person_id', '=', actor.personId)
+          .execute();
+        await recordAudit(trx, now, {
+          actorId: actor.personId,
+          action: 'auth.password_changed',
+          targetType: 'person',
+          targetId: actor.personId,
+        });
+      });
+      // A new session id after a credential change (ASVS 7.2).
+      const session = { personId: actor.personId, authenticatedAt: request.session.authenticatedAt };
+      await request.session.regenerate();
+      Object.assign(request.session, session, { lastSeenAt: now.getTime() });
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const NodeEnv = Type.Union([
+  Type.Literal('production'),
+  Type.Literal('development'),
+  Type.Literal('test'),
+]);
+
+const ConfigSchema = Type.Object({
+  nodeEnv: NodeEnv,
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  host: Type.String({ minLength: 1 }),
+  dataDir: Type.String({ minLength: 1 }),
+  /** The one origin browsers use; state-changing requests must come from it (or allowedOrigins). */
+  publicOrigin: Type.String({ pattern: '^https?://[^/]+$' }),
+  /** Extra origins allowed to send state-changing requests (the Vite dev server in development). */
+  extraOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' })),
+  sessionSecret: Type.String({ minLength: 32 }),
+  sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+  sessionAbsoluteHours: Type.Integer({ minimum: 1, maximum: 7 * 24 }),
+  /** Requests per minute per client address, across the whole API. */
+  rateLimitPerMinute: Type.Integer({ minimum: 1 }),
+  bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  trustProxy: Type.Boolean(),
+  seedDemo: Type.Boolean(),
+  demoPassword: Type.Union([Type.String({ minLength: 12 }), Type.Null()]),
+  webBuildDir: Type.String(),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  ),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WEB_BUILD = resolve(here, '../../web/build');
+
+function integer(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/**
+ * The session-signing secret: from the environment when given, else one generated on first
+ * start and kept in the data directory (readable by the server's user only), never in the
+ * repository or the database.
+ */
+function sessionSecret(env: NodeJS.ProcessEnv, dataDir: string): string {
+  const fromEnv = env.TEAMSPIEGEL_SESSION_SECRET;
+  if (fromEnv) return fromEnv;
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Environment to typed configuration, validated once at start; throws a ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const port = integer(env.PORT, 3000);
+  const dataDir = resolve(env.TEAMSPIEGEL_DATA_DIR ?? './data');
+  const publicOrigin = (env.TEAMSPIEGEL_PUBLIC_ORIGIN ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const extra = (env.TEAMSPIEGEL_EXTRA_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (nodeEnv === 'development') extra.push('http://localhost:5173', 'http://127.0.0.1:5173');
+
+  const candidate = {
+    nodeEnv,
+    port,
+    host: env.HOST ?? (nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    dataDir,
+    publicOrigin,
+    extraOrigins: extra,
+    sessionSecret: sessionSecret(env, dataDir),
+    sessionIdleMinutes: integer(env.TEAMSPIEGEL_SESSION_IDLE_MINUTES, 30),
+    sessionAbsoluteHours: integer(env.TEAMSPIEGEL_SESSION_ABSOLUTE_HOURS, 10),
+    rateLimitPerMinute: integer(env.TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE, 600),
+    bodyLimitBytes: integer(env.TEAMSPIEGEL_BODY_LIMIT_BYTES, 100 * 1024),
+    trustProxy: flag(env.TEAMSPIEGEL_TRUST_PROXY, false),
+    seedDemo: flag(env.TEAMSPIEGEL_SEED_DEMO, nodeEnv !== 'production'),
+    demoPassword: env.TEAMSPIEGEL_DEMO_PASSWORD ?? null,
+    webBuildDir: resolve(env.TEAMSPIEGEL_WEB_DIR ?? DEFAULT_WEB_BUILD),
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+  if (!Value.Check(ConfigSchema, candidate)) {
+    const problems = [...Value.Errors(ConfigSchema, candidate)].map(
+      (e) => `${e.instancePath || '/'} ${e.message}`,
+    );
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  if (nodeEnv === 'production' && !publicOrigin.startsWith('https://')) {
+    throw new ConfigError('TEAMSPIEGEL_PUBLIC_ORIGIN must be https:// in production');
+  }
+  return candidate;
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LanguageBody, MeResponse } from '@teamspiegel/contracts';
+import type { Db } from '@teamspiegel/db';
+import { errorResponses } from '../http.ts';
+import { actorOf } from '../plugins/authz.ts';
+import { loadMe } from './me.repository.ts';
+
+export function meRoutes(app: FastifyInstance, opts: { db: Db }) {
+  const { db } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/api/v1/me',
+    { config: { permission: 'session' }, schema: { response: { 200: MeResponse, ...errorResponses } } },
+    (request) => loadMe(db, actorOf(request)),
+  );
+
+  // A personal preference, not an organisational change: not audited.
+  r.put(
+    '/api/v1/me/language',
+    {
+      config: { permission: 'session' },
+      schema: { body: LanguageBody, response: { 200: MeResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await db.updateTable('person').set({ language: request.body.language }).where('id', '=', actor.personId).execute();
+      return loadMe(db, actor);
+    },
+  );
+}

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  CreateUnitBody,
+  IdParams,
+  Unit,
+  UnitDetail,
+  UnitList,
+  UpdateUnitBody,
+  type Permission,
+  type UnitKind,
+} from '@teamspiegel/contracts';
+import { childPath, isInScope, mayContain, scopeOf, wouldCreateCycle } from '@teamspiegel/core';
+import type { Db, Unit as UnitRow } from '@teamspiegel/db';
+import type { Actor } from '../access.repository.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { type Clock, dateOf } from '../clock.ts';
+import { AppError, conflict, forbidden, notFound } from '../errors.ts';
+import { errorResponses } from '../http.ts';
+import { actorOf } from '../plugins/authz.ts';
+import {
+  ancestorsOf,
+  childrenOf,
+  currentMembers,
+  findUnit,
+  listUnits,
+  moveSubtree,
+  unitWithCount,
+} from './units.repository.ts';
+
+/**
+ * The unit an actor names, if it exists and lies in their scope for a permission.
+ * Object-level check: an id outside the scope is a 403, never data.
+ */
+export async function unitInScope(db: Db, actor: Actor, permission: Permission, id: string): Promise<UnitRow> {
+  const unit = await findUnit(db, id);
+  if (!unit) throw notFound('This unit');
+  if (!isInScope(scopeOf(actor.grants, permission), unit.path)) throw forbidden();
+  return unit;
+}
+
+function assertActive(unit: UnitRow) {
+  if (unit.archived_at) throw conflict('unit_archived', 'This unit is archived.');
+}
+
+function assertMayContain(parent: UnitRow, kind: UnitKind) {
+  if (!mayContain(parent.kind as UnitKind, kind)) {
+    throw new AppError(400, 'unit_kind_not_allowed', 'A unit of this kind cannot be placed there.');
+  }
+}
+
+const UnitParams = IdParams('unitId');
+
+export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const today = () => dateOf(clock.now());
+
+  r.get(
+    '/api/v1/units',
+    { config: { permission: 'org:read' }, schema: { response: { 200: UnitList, ...errorResponses } } },
+    async (request) => ({ items: await listUnits(db, scopeOf(actorOf(request).grants, 'org:read'), today()) }),
+  );
+
+  r.get(
+    '/api/v1/units/:unitId',
+    {
+      config: { permission: 'org:read' },
+      schema: { params: UnitParams, response: { 200: UnitDetail, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const unit = await unitInScope(db, actor, 'org:read', request.params.unitId);
+      const [dto, ancestors, children, members] = await Promise.all([
+        unitWithCount(db, unit.id, today()),
+        ancestorsOf(db, unit),
+        childrenOf(db, unit.id, today()),
+        currentMembers(db, unit.id, today()),
+      ]);
+      // Ancestors above the actor's scope are named only by what the actor may read.
+      const scope = scopeOf(actor.grants, 'org:read');
+      return {
+        unit: dto,
+        ancestors: ancestors
+          .filter((a) => isInScope(scope, a.path))
+          .map(({ id, name, kind }) => ({ id, name, kind })),
+        children,
+        members: members.map((m) => ({ ...m, kind: m.kind as 'member' | 'lead' })),
+        createdAt: unit.created_at,
+      };
+    },
+  );
+
+  r.post(
+    '/api/v1/units',
+    {
+      config: { permission: 'org:manage' },
+      schema: { body: CreateUnitBody, response: { 201: Unit, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const body = request.body;
+      const parent = await unitInScope(db, actor, 'org:manage', body.parentId);
+      assertActive(parent);
+      assertMayContain(parent, body.kind);
+      const id = randomUUID();
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        const taken = await trx.selectFrom('unit').select('id').where('code', '=', body.code).executeTakeFirst();
+        if (taken) throw conflict('unit_code_taken', 'Another unit already has this code.');
+        await trx
+          .insertInto('unit')
+          .values({
+            id,
+            parent_id: parent.id,
+            code: body.code,
+            name: body.name,
+            kind: body.kind,
+            path: childPath(parent.path, id),
+            archived_at: null,
+            created_at: now.toISOString(),
+          })
+          .execute();
+        await recordAudit(trx, now, {
+          actorId: actor.personId,
+          action: 'unit.created',
+          targetType: 'unit',
+          targetId: id,
+          details: { name: body.name, code: body.code, kind: body.kind, parentId: parent.id },
+        });
+      });
+      return reply.status(201).send(await unitWithCount(db, id, today()));
+    },
+  );
+
+  r.patch(
+    '/api/v1/units/:unitId',
+    {
+      config: { permission: 'org:manage' },
+      schema: { params: UnitParams, body: UpdateUnitBody, response: { 200: Unit, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const unit = await unitInScope(db, actor, 'org:manage', request.params.unitId);
+      assertActive(unit);
+      const { name, parentId } = request.body;
+      const now = clock.now();
+      let newParent: UnitRow | undefined;
+      if (parentId !== undefined && parentId !== unit.parent_id) {
+        if (!unit.parent_id) throw conflict('root_unit_immutable', 'A top-level unit cannot be moved.');
+        newParent = await unitInScope(db, actor, 'org:manage', parentId);
+        assertActive(newParent);
+        if (wouldCreateCycle(unit.path, newParent.path)) {
+          throw conflict('unit_cycle', 'A unit cannot be moved below itself.');
+        }
+        assertMayContain(newParent, unit.kind as UnitKind);
+      }
+      await db.transaction().execute(async (trx) => {
+        if (name !== undefined && name !== unit.name) {
+          await trx.updateTable('unit').set({ name }).where('id', '=', unit.id).execute();
+          await recordAudit(trx, now, {
+            actorId: actor.personId,
+            action: 'unit.renamed',
+            targetType: 'unit',
+            targetId: unit.id,
+            details: { from: unit.name, to: name },
+          });
+        }
+        if (newParent) {
+          await moveSubtree(trx, unit, newParent.id, childPath(newParent.path, unit.id));
+          await recordAudit(trx, now, {
+            actorId: actor.personId,
+            action: 'unit.moved',
+            targetType: 'unit',
+            targetId: unit.id,
+            details: { fromParentId: unit.parent_id, toParentId: newParent.id },
+          });
+        }
+      });
+      return (await unitWithCount(db, unit.id, today()));
+    },
+  );
+
+  r.post(
+    '/api/v1/units/:unitId/archive',
+    {
+      config: { permission: 'org:manage' },
+      schema: { params: UnitParams, response: { 200: Unit, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const unit = await unitInScope(db, actor, 'org:manage', request.params.unitId);
+      assertActive(unit);
+      if (!unit.parent_id) throw conflict('root_unit_immutable', 'A top-level unit cannot be archived.');
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        const activeChild = await trx
+          .selectFrom('unit')
+          .select('id')
+          .where('parent_id', '=', unit.id)
+          .where('archived_at', 'is', null)
+          .executeTakeFirst();
+        if (activeChild) {
+          throw conflict('unit_has_active_children', 'Archive or move the units below this one first.');
+        }
+        if ((await currentMembers(trx, unit.id, dateOf(now))).length) {
+          throw conflict('unit_has_members', 'End the memberships in this unit first.');
+        }
+        await trx.updateTable('unit').set({ archived_at: now.toISOString() }).where('id', '=', unit.id).execute();
+        await recordAudit(trx, now, {
+          actorId: actor.personId,
+          action: 'unit.archived',
+          targetType: 'unit',
+          targetId: unit.id,
+          details: { name: unit.name },
+        });
+      });
+      return (await unitWithCount(db, unit.id, today()));
+    },
+  );
+}
