@@ -82,11 +82,13 @@ export const authzPlugin = fp(
       if (permission !== 'public') {
         const session = request.session;
         if (!session.personId || !session.authenticatedAt) {
-          const hadCookie = request.cookies[cookieName] !== undefined;
+          // A cookie whose session the store no longer has (not even a pre-login CSRF secret)
+          // is a session that timed out or was ended elsewhere.
+          const lost = request.cookies[cookieName] !== undefined && session._csrf === undefined;
           throw new AppError(
             401,
-            hadCookie ? 'session_expired' : 'unauthenticated',
-            hadCookie ? 'Your session has ended. Please log in again.' : 'Please log in.',
+            lost ? 'session_expired' : 'unauthenticated',
+            lost ? 'Your session has ended. Please log in again.' : 'Please log in.',
           );
         }
         const now = clock.now().getTime();

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
+import { seedDemo } from '@teamspiegel/db/seed';
+import { buildApp } from '../src/app.ts';
+import { hashPassword } from '../src/auth/passwords.ts';
+import type { Clock } from '../src/clock.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+
+export const ORIGIN = 'http://localhost:3000';
+export const DEMO_PASSWORD = 'demo-password-for-tests';
+export const TODAY = '2026-11-23';
+
+/** A clock tests can move forward. */
+export class TestClock implements Clock {
+  constructor(private current = new Date(`${TODAY}T09:00:00.000Z`)) {}
+  now() {
+    return new Date(this.current);
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  clock: TestClock;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a fresh SQLite file in a temporary directory, migrated and seeded with the
+ * demo organisation (the same seed the start command uses).
+ */
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  options: { seed?: boolean } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TEAMSPIEGEL_DATA_DIR: dir,
+    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
+    TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
+    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  });
+  const db = createDb(join(dir, 'teamspiegel.sqlite'));
+  await migrateToLatest(db);
+  const clock = new TestClock();
+  if (options.seed ?? true) {
+    await seedDemo(db, { today: TODAY, hashPassword, demoPassword: DEMO_PASSWORD });
+  }
+  const app = await buildApp({ db, config, clock });
+  await app.ready();
+  return {
+    app,
+    db,
+    clock,
+    config,
+    async close() {
+      await app.close();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A browser-like client: keeps the session cookie, fetches and sends the CSRF token, and
+ * sends the Origin header on state-changing requests, as the web app does.
+ */
+export class Client {
+  private cookie: string | undefined;
+  private csrf: string | undefined;
+  constructor(private readonly app: FastifyInstance) {}
+
+  get cookieHeader() {
+    return this.cookie;
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    const setCookie = response.headers['set-cookie'];
+    const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+    if (first) this.cookie = first.split(';')[0];
+  }
+
+  async csrfToken(): Promise<string> {
+    const response = await this.request('GET', '/api/v1/auth/csrf');
+    this.csrf = (response.json() as { token: string }).token;
+    return this.csrf;
+  }
+
+  async request(
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
+    const changes = method !== 'GET';
+    if (changes && this.csrf === undefined) await this.csrfToken();
+    const response = await this.app.inject({
+      method,
+      url,
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(changes ? { origin: ORIGIN, 'x-csrf-token': this.csrf ?? '' } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+    this.remember(response);
+    return response;
+  }
+
+  async login(username: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
+    await this.csrfToken();
+    const response = await this.request('POST', '/api/v1/auth/login', { username, password });
+    // The session is regenerated at login, so the token of the old session is void.
+    if (response.statusCode === 200) await this.csrfToken();
+    return response;
+  }
+
+  get = (url: string) => this.request('GET', url);
+  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
+  patch = (url: string, body: unknown) => this.request('PATCH', url, body);
+  put = (url: string, body: unknown) => this.request('PUT', url, body);
+  delete = (url: string) => this.request('DELETE', url);
+}
+
+export async function loggedIn(app: FastifyInstance, username: string): Promise<Client> {
+  const client = new Client(app);
+  const response = await client.login(username);
+  if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.body}`);
+  return client;
+}
+
+/** Ids of well-known demo units by code. */
+export async function unitIdByCode(db: Db, code: string): Promise<string> {
+  const row = await db.selectFrom('unit').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function personIdByUsername(db: Db, username: string): Promise<string> {
+  const row = await db
+    .selectFrom('account')
+    .select('person_id')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
+  return row.person_id;
+}
+
+export async function auditCount(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
