@@ -4,8 +4,21 @@ import adapter from '@sveltejs/adapter-static';
 const config = {
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
-    // Hashes let the API send a strict CSP (script-src 'self' + hash) for the SPA fallback.
-    csp: { mode: 'hash', directives: {} },
+    // The SPA fallback carries a CSP meta tag with the hash of SvelteKit's one inline boot script,
+    // so the page works under a strict policy. No inline styles: components use classes only.
+    csp: {
+      mode: 'hash',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self'],
+        'img-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+      },
+    },
   },
 };
 

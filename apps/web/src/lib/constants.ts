@@ -1,0 +1,49 @@
+import type { AssignableRole, AuditAction, Language, MembershipKind, UnitKind } from '@teamspiegel/contracts';
+
+// The web app imports only types from the contracts, so the TypeBox runtime stays out of the
+// bundle. Records keyed by the contract unions keep these lists complete at compile time.
+
+const unitKinds: Record<UnitKind, true> = {
+  corps: true,
+  zone: true,
+  regional_unit: true,
+  district: true,
+  basisteam: true,
+  service: true,
+  team: true,
+};
+export const UNIT_KIND_LIST = Object.keys(unitKinds) as UnitKind[];
+
+const assignableRoles: Record<AssignableRole, true> = { chief: true, hr_analyst: true, admin: true, works_council: true };
+export const ASSIGNABLE_ROLE_LIST = Object.keys(assignableRoles) as AssignableRole[];
+
+const membershipKinds: Record<MembershipKind, true> = { member: true, lead: true };
+export const MEMBERSHIP_KIND_LIST = Object.keys(membershipKinds) as MembershipKind[];
+
+const languages: Record<Language, true> = { nl: true, 'nl-BE': true, en: true };
+export const LANGUAGE_LIST = Object.keys(languages) as Language[];
+
+const auditActions: Record<AuditAction, true> = {
+  'auth.login': true,
+  'auth.login_failed': true,
+  'auth.logout': true,
+  'auth.password_changed': true,
+  'unit.created': true,
+  'unit.renamed': true,
+  'unit.moved': true,
+  'unit.archived': true,
+  'person.created': true,
+  'person.updated': true,
+  'person.deactivated': true,
+  'person.account_created': true,
+  'membership.added': true,
+  'membership.ended': true,
+  'role.assigned': true,
+  'role.revoked': true,
+  'audit.viewed': true,
+};
+export const AUDIT_ACTION_LIST = Object.keys(auditActions) as AuditAction[];
+
+export function isAuditAction(value: string | null): value is AuditAction {
+  return value !== null && Object.prototype.hasOwnProperty.call(auditActions, value);
+}
