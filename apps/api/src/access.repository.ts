@@ -32,7 +32,7 @@ export async function loadGrants(db: Db, personId: string, today: string): Promi
   ]);
   return [
     ...memberships.map((m) => ({
-      role: (m.kind === 'lead' ? 'team_lead' : 'officer') as Role,
+      role: m.kind === 'lead' ? ('team_lead' as const) : ('officer' as const),
       unitId: m.unitId,
       unitPath: m.unitPath,
     })),

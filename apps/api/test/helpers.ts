@@ -93,7 +93,7 @@ export class Client {
 
   async csrfToken(): Promise<string> {
     const response = await this.request('GET', '/api/v1/auth/csrf');
-    this.csrf = (response.json() as { token: string }).token;
+    this.csrf = response.json<{ token: string }>().token;
     return this.csrf;
   }
 

@@ -36,7 +36,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
   r.get(
     '/api/v1/auth/csrf',
     { config: { permission: 'public' }, schema: { response: { 200: CsrfResponse, ...errorResponses } } },
-    async (_request, reply) => ({ token: await reply.generateCsrf() }),
+    (_request, reply) => ({ token: reply.generateCsrf() }),
   );
 
   r.post(
