@@ -1,0 +1,412 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LightMyRequestResponse } from 'fastify';
+import type { MeResponse } from '@teamspiegel/contracts';
+import { auditCount, buildTestApp, DEMO_PASSWORD, personIdByUsername, unitIdByCode, type TestApp } from './helpers.ts';
+import {
+  auditEvents,
+  Browser,
+  browserAs,
+  errorOf,
+  freshAccount,
+  HOUR,
+  MINUTE,
+  rowCount,
+} from './support.ts';
+
+const auth = suite('auth');
+let t: TestApp;
+auth.before(async () => {
+  t = await buildTestApp();
+});
+auth.after(async () => {
+  await t.close();
+});
+
+const setCookieOf = (response: LightMyRequestResponse): string => {
+  const header = response.headers['set-cookie'];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) throw new Error('no Set-Cookie header');
+  return value;
+};
+
+const accountHash = async (personId: string) =>
+  (await t.db.selectFrom('account').select('password_hash').where('person_id', '=', personId).executeTakeFirstOrThrow())
+    .password_hash;
+
+auth('a login with the right password returns the person with roles and permissions', async () => {
+  const browser = new Browser(t.app);
+  const response = await browser.login('demo-admin');
+  assert.is(response.statusCode, 200);
+  const me = response.json<MeResponse>();
+  assert.is(me.username, 'demo-admin');
+  assert.is(me.person.id, await personIdByUsername(t.db, 'demo-admin'));
+  assert.is(me.person.familyName, 'de Wit');
+  assert.is(me.mustChangePassword, false);
+  const corps = await unitIdByCode(t.db, 'NL');
+  const zone = await unitIdByCode(t.db, 'BE-SCH');
+  assert.ok(me.roles.some((r) => r.role === 'admin' && r.unitId === corps && r.unitKind === 'corps'));
+  assert.ok(me.roles.some((r) => r.role === 'admin' && r.unitId === zone && r.unitKind === 'zone'));
+  for (const p of ['org:read', 'org:manage', 'people:read', 'people:manage', 'roles:manage', 'audit:read']) {
+    assert.ok(me.permissions.includes(p as MeResponse['permissions'][number]), p);
+  }
+  assert.not.ok('passwordHash' in me || 'password_hash' in me);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+});
+
+auth('an officer logs in with no management permissions', async () => {
+  const response = await new Browser(t.app).login('demo-officer');
+  assert.is(response.statusCode, 200);
+  const me = response.json<MeResponse>();
+  assert.equal(me.roles.map((r) => r.role), ['officer']);
+  assert.equal([...me.permissions].sort(), ['public', 'session']);
+});
+
+auth('refuses a wrong password with exactly the same answer as an unknown user', async () => {
+  const wrongBrowser = new Browser(t.app, { remoteAddress: '10.1.0.1' });
+  const unknownBrowser = new Browser(t.app, { remoteAddress: '10.1.0.1' });
+  const wrong = await wrongBrowser.login('demo-hr', 'not-the-password-1');
+  const unknown = await unknownBrowser.login('nobody-at-all', 'not-the-password-1');
+  assert.is(wrong.statusCode, 401);
+  assert.is(unknown.statusCode, 401);
+  assert.is(errorOf(wrong).code, 'invalid_credentials');
+  assert.is(wrong.body, unknown.body);
+  assert.equal(Object.keys(wrong.headers).sort(), Object.keys(unknown.headers).sort());
+  // Neither came away with a logged-in session.
+  assert.is((await wrongBrowser.get('/api/v1/me')).statusCode, 401);
+  assert.is((await unknownBrowser.get('/api/v1/me')).statusCode, 401);
+});
+
+auth('audits a failed login with the username but never the password', async () => {
+  const before = await auditCount(t.db);
+  const secret = 'Tr0ub4dor-wrong-guess';
+  const response = await new Browser(t.app, { remoteAddress: '10.1.0.2' }).login('demo-lead', secret);
+  assert.is(response.statusCode, 401);
+  assert.is(await auditCount(t.db), before + 1);
+  const [event] = await auditEvents(t.db, 'auth.login_failed');
+  assert.ok(event);
+  assert.is(event.actor_person_id, null);
+  assert.equal(JSON.parse(event.details), { username: 'demo-lead' });
+  const all = await t.db.selectFrom('audit_event').select('details').execute();
+  assert.not.ok(all.some((r) => r.details.includes(secret)));
+});
+
+auth('a successful login is audited with the person as actor', async () => {
+  const before = await auditCount(t.db);
+  await browserAs(t.app, 'demo-hr');
+  assert.is(await auditCount(t.db), before + 1);
+  const [event] = await auditEvents(t.db, 'auth.login');
+  const hr = await personIdByUsername(t.db, 'demo-hr');
+  assert.is(event?.actor_person_id, hr);
+  assert.is(event?.target_id, hr);
+});
+
+auth('after four failures an account is throttled even for the right password, then works after the delay', async () => {
+  const browser = new Browser(t.app, { remoteAddress: '10.1.0.3' });
+  for (let i = 0; i < 4; i++) {
+    const response = await browser.login('demo-officer', `wrong-password-${i}`);
+    assert.is(response.statusCode, 401, `attempt ${i + 1}`);
+    assert.is(errorOf(response).code, 'invalid_credentials');
+  }
+  const auditBefore = await auditCount(t.db);
+  const throttled = await browser.login('demo-officer');
+  assert.is(throttled.statusCode, 429);
+  assert.is(errorOf(throttled).code, 'login_throttled');
+  assert.is(throttled.headers['retry-after'], '1');
+  assert.is(await auditCount(t.db), auditBefore, 'a throttled attempt records no login');
+  assert.is((await browser.get('/api/v1/me')).statusCode, 401);
+  // The same account from another address is held by the same per-account counter.
+  const elsewhere = await new Browser(t.app, { remoteAddress: '10.1.0.4' }).login('demo-officer');
+  assert.is(elsewhere.statusCode, 429);
+
+  t.clock.advance(1_001);
+  const later = await browser.login('demo-officer');
+  assert.is(later.statusCode, 200, later.body);
+  // A success clears the account counter.
+  assert.not.ok(
+    await t.db.selectFrom('login_throttle').select('key').where('key', '=', 'account:demo-officer').executeTakeFirst(),
+  );
+});
+
+auth('the throttle delay doubles up to 60 seconds and never becomes a lockout', async () => {
+  const browser = new Browser(t.app, { remoteAddress: '10.1.0.5' });
+  const waits: number[] = [];
+  let failures = 0;
+  while (waits.length < 8) {
+    const response = await browser.login('demo-chief', 'still-the-wrong-one');
+    if (response.statusCode === 429) {
+      const wait = Number(response.headers['retry-after']);
+      waits.push(wait);
+      t.clock.advance(wait * 1000);
+    } else {
+      assert.is(response.statusCode, 401);
+      failures += 1;
+    }
+  }
+  assert.equal(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+  assert.is(failures, 11);
+  // The loop ended by waiting out the last delay: the right password works again.
+  assert.is((await browser.login('demo-chief')).statusCode, 200);
+});
+
+auth('one address spraying many usernames is throttled, other addresses are not', async () => {
+  const spray = new Browser(t.app, { remoteAddress: '10.2.0.1' });
+  for (let i = 0; i < 21; i++) {
+    const response = await spray.login(`sprayed-user-${i}`, 'Winter2026!Winter');
+    assert.is(response.statusCode, 401, `attempt ${i + 1}`);
+  }
+  const throttled = await spray.login('demo-council');
+  assert.is(throttled.statusCode, 429);
+  assert.is(errorOf(throttled).code, 'login_throttled');
+  assert.ok(Number(throttled.headers['retry-after']) >= 1);
+
+  const other = await new Browser(t.app, { remoteAddress: '10.2.0.2' }).login('demo-council');
+  assert.is(other.statusCode, 200);
+
+  t.clock.advance(Number(throttled.headers['retry-after']) * 1000 + 1);
+  assert.is((await spray.login('demo-council')).statusCode, 200);
+});
+
+auth('the session cookie is HttpOnly, SameSite=Strict, Path=/ and not Secure outside production', async () => {
+  const browser = new Browser(t.app);
+  const response = await browser.login('demo-admin');
+  const cookie = setCookieOf(response);
+  assert.match(cookie, /^teamspiegel=/);
+  assert.match(cookie, /;\s*HttpOnly/i);
+  assert.match(cookie, /;\s*SameSite=Strict/i);
+  assert.match(cookie, /;\s*Path=\/(;|$)/);
+  assert.not.match(cookie, /;\s*Secure/i);
+  assert.not.match(cookie, /;\s*Domain=/i);
+});
+
+auth('the session id changes at login and the pre-login session gives no access', async () => {
+  const browser = new Browser(t.app);
+  await browser.csrfToken();
+  const before = browser.cookie;
+  assert.ok(before);
+  const response = await browser.request('POST', '/api/v1/auth/login', { username: 'demo-admin', password: DEMO_PASSWORD });
+  assert.is(response.statusCode, 200);
+  assert.ok(browser.cookie);
+  assert.is.not(browser.cookie, before);
+  // An attacker who planted the pre-login cookie is not logged in.
+  const planted = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: before } });
+  assert.is(planted.statusCode, 401);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+});
+
+auth('logout ends the session and is audited', async () => {
+  const browser = await browserAs(t.app, 'demo-admin');
+  const admin = await personIdByUsername(t.db, 'demo-admin');
+  const sessions = await rowCount(t.db, 'session');
+  const before = await auditCount(t.db);
+  const response = await browser.post('/api/v1/auth/logout');
+  assert.is(response.statusCode, 204);
+  assert.is(await rowCount(t.db, 'session'), sessions - 1);
+  assert.is(await auditCount(t.db), before + 1);
+  const [event] = await auditEvents(t.db, 'auth.logout');
+  assert.is(event?.actor_person_id, admin);
+  const me = await browser.get('/api/v1/me');
+  assert.is(me.statusCode, 401);
+  assert.is(errorOf(me).code, 'session_expired');
+});
+
+auth('a session idle for 31 minutes has expired', async () => {
+  const browser = await browserAs(t.app, 'demo-admin');
+  t.clock.advance(31 * MINUTE);
+  const response = await browser.get('/api/v1/me');
+  assert.is(response.statusCode, 401);
+  assert.is(errorOf(response).code, 'session_expired');
+  // And stays expired.
+  t.clock.advance(MINUTE);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 401);
+});
+
+auth('activity within the idle window keeps the session alive', async () => {
+  const browser = await browserAs(t.app, 'demo-admin');
+  t.clock.advance(20 * MINUTE);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+  t.clock.advance(20 * MINUTE);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+  t.clock.advance(20 * MINUTE);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+});
+
+auth('the absolute timeout of 10 hours ends even an active session', async () => {
+  const browser = await browserAs(t.app, 'demo-admin');
+  let elapsed = 0;
+  while (elapsed + 20 * MINUTE <= 10 * HOUR) {
+    t.clock.advance(20 * MINUTE);
+    elapsed += 20 * MINUTE;
+    assert.is((await browser.get('/api/v1/me')).statusCode, 200, `after ${elapsed / MINUTE} min`);
+  }
+  t.clock.advance(20 * MINUTE);
+  const response = await browser.get('/api/v1/me');
+  assert.is(response.statusCode, 401);
+  assert.is(errorOf(response).code, 'session_expired');
+});
+
+auth('a password change with a wrong current password is refused and changes nothing', async () => {
+  const account = await freshAccount(t.db, 'pw-wrong-current');
+  const browser = await browserAs(t.app, account.username);
+  const hash = await accountHash(account.personId);
+  const before = await auditCount(t.db);
+  const response = await browser.post('/api/v1/auth/password', {
+    currentPassword: 'not-my-current-password',
+    newPassword: 'a-completely-new-secret',
+  });
+  assert.is(response.statusCode, 401);
+  assert.is(errorOf(response).code, 'invalid_credentials');
+  assert.is(await accountHash(account.personId), hash);
+  assert.is(await auditCount(t.db), before);
+});
+
+auth('a new password that is too short or contains the username is too weak', async () => {
+  const account = await freshAccount(t.db, 'pw-weak');
+  const browser = await browserAs(t.app, account.username);
+  const hash = await accountHash(account.personId);
+  const before = await auditCount(t.db);
+  for (const newPassword of ['short-pw', 'x-pw-weak-is-my-name-x']) {
+    const response = await browser.post('/api/v1/auth/password', { currentPassword: DEMO_PASSWORD, newPassword });
+    assert.is(response.statusCode, 400, newPassword);
+    assert.is(errorOf(response).code, 'password_too_weak');
+  }
+  assert.is(await accountHash(account.personId), hash);
+  assert.is(await auditCount(t.db), before);
+});
+
+auth('the current password cannot be chosen again', async () => {
+  const account = await freshAccount(t.db, 'pw-reuse');
+  const browser = await browserAs(t.app, account.username);
+  const hash = await accountHash(account.personId);
+  const response = await browser.post('/api/v1/auth/password', {
+    currentPassword: DEMO_PASSWORD,
+    newPassword: DEMO_PASSWORD,
+  });
+  assert.is(response.statusCode, 400);
+  assert.is(errorOf(response).code, 'password_reused');
+  assert.is(await accountHash(account.personId), hash);
+});
+
+auth('after a password change the old password fails, the new one works, and it is audited', async () => {
+  const account = await freshAccount(t.db, 'pw-change');
+  const browser = await browserAs(t.app, account.username);
+  const cookieBefore = browser.cookie;
+  const before = await auditCount(t.db);
+  const newPassword = 'correct-horse-battery-staple';
+  const response = await browser.post('/api/v1/auth/password', { currentPassword: DEMO_PASSWORD, newPassword });
+  assert.is(response.statusCode, 204);
+  assert.is.not(browser.cookie, cookieBefore, 'a new session id after a credential change');
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+  assert.is(await auditCount(t.db), before + 1);
+  const [event] = await auditEvents(t.db, 'auth.password_changed');
+  assert.is(event?.actor_person_id, account.personId);
+  assert.not.ok(event?.details.includes(newPassword));
+
+  const old = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(account.username, DEMO_PASSWORD);
+  assert.is(old.statusCode, 401);
+  assert.is(errorOf(old).code, 'invalid_credentials');
+  const fresh = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(account.username, newPassword);
+  assert.is(fresh.statusCode, 200);
+});
+
+auth('an account created by an administrator must change its password before doing anything else', async () => {
+  const admin = await browserAs(t.app, 'demo-admin');
+  const created = await admin.post('/api/v1/people', {
+    employeeNumber: 'NEW-ACC-1',
+    givenName: 'Noor',
+    familyName: 'Visser',
+    email: 'noor.visser@politie.example',
+    language: 'nl',
+  });
+  assert.is(created.statusCode, 201, created.body);
+  const personId = created.json<{ id: string }>().id;
+  const role = await admin.post(`/api/v1/people/${personId}/roles`, {
+    role: 'hr_analyst',
+    unitId: await unitIdByCode(t.db, 'NL'),
+  });
+  assert.is(role.statusCode, 201, role.body);
+  const account = await admin.post(`/api/v1/people/${personId}/account`, { username: 'noor.visser' });
+  assert.is(account.statusCode, 201);
+  const { temporaryPassword } = account.json<{ temporaryPassword: string }>();
+
+  const browser = new Browser(t.app);
+  const login = await browser.login('noor.visser', temporaryPassword);
+  assert.is(login.statusCode, 200);
+  assert.is(login.json<MeResponse>().mustChangePassword, true);
+
+  const units = await browser.get('/api/v1/units');
+  assert.is(units.statusCode, 403);
+  assert.is(errorOf(units).code, 'password_change_required');
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+
+  const change = await browser.post('/api/v1/auth/password', {
+    currentPassword: temporaryPassword,
+    newPassword: 'my-own-long-password',
+  });
+  assert.is(change.statusCode, 204);
+  await browser.csrfToken();
+  const me = await browser.get('/api/v1/me');
+  assert.is(me.json<MeResponse>().mustChangePassword, false);
+  assert.is((await browser.get('/api/v1/units')).statusCode, 200);
+});
+
+auth('a deactivated person cannot log in and their open session ends at the next request', async () => {
+  const account = await freshAccount(t.db, 'to-be-deactivated');
+  const victim = await browserAs(t.app, account.username);
+  assert.is((await victim.get('/api/v1/me')).statusCode, 200);
+
+  const admin = await browserAs(t.app, 'demo-admin');
+  const response = await admin.post(`/api/v1/people/${account.personId}/deactivate`);
+  assert.is(response.statusCode, 200, response.body);
+
+  const me = await victim.get('/api/v1/me');
+  assert.is(me.statusCode, 401);
+  assert.is(errorOf(me).code, 'unauthenticated');
+  const login = await new Browser(t.app, { remoteAddress: '10.3.0.2' }).login(account.username);
+  assert.is(login.statusCode, 401);
+  assert.is(errorOf(login).code, 'invalid_credentials');
+});
+
+auth.run();
+
+/** Production: `__Host-` cookie, Secure, behind a TLS-terminating proxy. */
+const production = suite('auth in production');
+let p: TestApp;
+const PROD_ORIGIN = 'https://teamspiegel.example';
+production.before(async () => {
+  p = await buildTestApp({
+    NODE_ENV: 'production',
+    TEAMSPIEGEL_PUBLIC_ORIGIN: PROD_ORIGIN,
+    TEAMSPIEGEL_TRUST_PROXY: 'true',
+    LOG_LEVEL: 'silent',
+  });
+});
+production.after(async () => {
+  await p.close();
+});
+
+production('the session cookie is named __Host-teamspiegel and is Secure', async () => {
+  const browser = new Browser(p.app, { origin: PROD_ORIGIN, headers: { 'x-forwarded-proto': 'https' } });
+  const response = await browser.login('demo-admin');
+  assert.is(response.statusCode, 200, response.body);
+  const cookie = setCookieOf(response);
+  assert.match(cookie, /^__Host-teamspiegel=/);
+  assert.match(cookie, /;\s*Secure/i);
+  assert.match(cookie, /;\s*HttpOnly/i);
+  assert.match(cookie, /;\s*SameSite=Strict/i);
+  assert.match(cookie, /;\s*Path=\/(;|$)/);
+  assert.not.match(cookie, /;\s*Domain=/i);
+  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+  assert.ok(response.headers['strict-transport-security']);
+});
+
+production('a state-changing request from the plain-http origin is refused in production', async () => {
+  const browser = new Browser(p.app, { origin: 'http://localhost:3000', headers: { 'x-forwarded-proto': 'https' } });
+  const before = await auditCount(p.db);
+  const response = await browser.login('demo-admin');
+  assert.is(response.statusCode, 403);
+  assert.is(errorOf(response).code, 'origin_mismatch');
+  assert.is(await auditCount(p.db), before);
+});
+
+production.run();

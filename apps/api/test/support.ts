@@ -1,0 +1,242 @@
+/**
+ * Helpers for the integration tests beside helpers.ts: a browser-like client that can speak
+ * from another origin or address, plus small database look-ups.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Db } from '@teamspiegel/db';
+import { hashPassword } from '../src/auth/passwords.ts';
+import { DEMO_PASSWORD, ORIGIN } from './helpers.ts';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface BrowserOptions {
+  /** Sent as Origin on state-changing requests. */
+  origin?: string;
+  /** The client's address as the server sees it (login throttling per address). */
+  remoteAddress?: string;
+  /** Headers sent with every request (e.g. x-forwarded-proto behind a TLS proxy). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Like helpers.ts Client (keeps the session cookie, sends CSRF token and Origin), but with a
+ * configurable origin and address, and raw access to every request part.
+ */
+export class Browser {
+  cookie: string | undefined;
+  csrf: string | undefined;
+  readonly origin: string;
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly options: BrowserOptions = {},
+  ) {
+    this.origin = options.origin ?? ORIGIN;
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    const setCookie = response.headers['set-cookie'];
+    const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+    // A cleared cookie (empty value) is forgotten like a browser would.
+    for (const line of all) {
+      const pair = line.split(';')[0] ?? '';
+      const value = pair.slice(pair.indexOf('=') + 1);
+      this.cookie = value ? pair : undefined;
+    }
+  }
+
+  async csrfToken(): Promise<string> {
+    const response = await this.request('GET', '/api/v1/auth/csrf');
+    this.csrf = response.json<{ token: string }>().token;
+    return this.csrf;
+  }
+
+  async request(
+    method: Method,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string | undefined> = {},
+    raw?: { payload: string; contentType?: string },
+  ): Promise<LightMyRequestResponse> {
+    const changes = method !== 'GET';
+    if (changes && this.csrf === undefined) await this.csrfToken();
+    const merged: Record<string, string | undefined> = {
+      ...this.options.headers,
+      ...(this.cookie ? { cookie: this.cookie } : {}),
+      ...(changes ? { origin: this.origin, 'x-csrf-token': this.csrf ?? '' } : {}),
+      ...(raw?.contentType ? { 'content-type': raw.contentType } : {}),
+      ...headers,
+    };
+    // `undefined` in `headers` removes a header entirely.
+    const sent = Object.fromEntries(
+      Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    const response = await this.app.inject({
+      method,
+      url,
+      headers: sent,
+      ...(this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {}),
+      ...(raw
+        ? { payload: raw.payload }
+        : body === undefined
+          ? {}
+          : { payload: body as Record<string, unknown> }),
+    });
+    this.remember(response);
+    return response;
+  }
+
+  async login(username: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
+    await this.csrfToken();
+    const response = await this.request('POST', '/api/v1/auth/login', { username, password });
+    if (response.statusCode === 200) await this.csrfToken();
+    return response;
+  }
+
+  get = (url: string) => this.request('GET', url);
+  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
+  patch = (url: string, body: unknown) => this.request('PATCH', url, body);
+  delete = (url: string) => this.request('DELETE', url);
+}
+
+export async function browserAs(
+  app: FastifyInstance,
+  username: string,
+  password = DEMO_PASSWORD,
+  options: BrowserOptions = {},
+): Promise<Browser> {
+  const browser = new Browser(app, options);
+  const response = await browser.login(username, password);
+  if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.body}`);
+  return browser;
+}
+
+/** Number of rows in a table. */
+export async function rowCount(
+  db: Db,
+  table: 'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'session' | 'audit_event' | 'login_throttle',
+): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A fingerprint of a whole table, to show that a refused request changed nothing in it. */
+export async function tableSnapshot(
+  db: Db,
+  table: 'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'audit_event',
+): Promise<string> {
+  const rows = await db.selectFrom(table).selectAll().execute();
+  return JSON.stringify(
+    rows.map((r) => JSON.stringify(r)).sort(),
+  );
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actor_person_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: string;
+}
+
+/** Audit events of one action, newest first. */
+export async function auditEvents(db: Db, action: string): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_event')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('at', 'desc')
+    .execute();
+}
+
+/**
+ * The demo zone's functional administrator (admin on the zone root only). The seed gives them no
+ * login; this creates one with a known password, as an operator would.
+ */
+export async function zoneAdminAccount(db: Db, username = 'zone-admin'): Promise<{ personId: string; username: string }> {
+  const zone = await db.selectFrom('unit').select('id').where('code', '=', 'BE-SCH').executeTakeFirstOrThrow();
+  const demoAdmin = await db
+    .selectFrom('account')
+    .select('person_id')
+    .where('username', '=', 'demo-admin')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('role_assignment')
+    .select('person_id')
+    .where('role', '=', 'admin')
+    .where('unit_id', '=', zone.id)
+    .where('person_id', '!=', demoAdmin.person_id)
+    .executeTakeFirstOrThrow();
+  const existing = await db.selectFrom('account').select('username').where('person_id', '=', row.person_id).executeTakeFirst();
+  if (existing) return { personId: row.person_id, username: existing.username };
+  await db
+    .insertInto('account')
+    .values({
+      person_id: row.person_id,
+      username,
+      password_hash: await hashPassword(DEMO_PASSWORD),
+      must_change_password: 0,
+      password_changed_at: new Date('2026-11-22T08:00:00.000Z').toISOString(),
+    })
+    .execute();
+  return { personId: row.person_id, username };
+}
+
+export async function unitPath(db: Db, code: string): Promise<string> {
+  const row = await db.selectFrom('unit').select('path').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.path;
+}
+
+/** The error body every refusal has: exactly `{ code, message }`. */
+export function errorOf(response: LightMyRequestResponse): { code: string; message: string } {
+  const body = response.json<{ code: string; message: string }>();
+  const keys = Object.keys(body).sort().join(',');
+  if (keys !== 'code,message') throw new Error(`not an error body: ${response.body}`);
+  return body;
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+let freshCounter = 0;
+/**
+ * A new person with a login (not placed in any unit, no roles), inserted straight into the
+ * database: for tests that change or end an account and must not disturb the demo accounts.
+ */
+export async function freshAccount(
+  db: Db,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<{ personId: string; username: string; password: string }> {
+  freshCounter += 1;
+  const personId = randomUUID();
+  await db
+    .insertInto('person')
+    .values({
+      id: personId,
+      employee_number: `T-${Date.now().toString(36)}-${freshCounter}`.slice(0, 20),
+      given_name: 'Test',
+      family_name: `Person ${freshCounter}`,
+      email: `${username}@test.example`,
+      language: 'nl',
+      deactivated_at: null,
+      created_at: '2026-11-01T08:00:00.000Z',
+    })
+    .execute();
+  await db
+    .insertInto('account')
+    .values({
+      person_id: personId,
+      username,
+      password_hash: await hashPassword(password),
+      must_change_password: 0,
+      password_changed_at: '2026-11-01T08:00:00.000Z',
+    })
+    .execute();
+  return { personId, username, password };
+}
