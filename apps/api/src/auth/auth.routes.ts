@@ -14,7 +14,7 @@ import { recordAudit } from '../audit/audit.repository.ts';
 import { type Clock, dateOf } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { errorResponses } from '../http.ts';
-import { loadMe } from '../me/me.repository.ts';
+import { toMe } from '../me/me.repository.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { clearAccountFailures, loginWaitMs, recordLoginFailure } from './throttle.repository.ts';
@@ -93,7 +93,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           targetId: actor.personId,
         });
       });
-      return loadMe(db, actor);
+      return toMe(actor);
     },
   );
 

@@ -4,16 +4,18 @@ import { LanguageBody, MeResponse } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { loadMe } from './me.repository.ts';
+import { loadActor } from '../access.repository.ts';
+import { dateOf, type Clock } from '../clock.ts';
+import { toMe } from './me.repository.ts';
 
-export function meRoutes(app: FastifyInstance, opts: { db: Db }) {
-  const { db } = opts;
+export function meRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get(
     '/api/v1/me',
     { config: { permission: 'session' }, schema: { response: { 200: MeResponse, ...errorResponses } } },
-    (request) => loadMe(db, actorOf(request)),
+    (request) => toMe(actorOf(request)),
   );
 
   // A personal preference, not an organisational change: not audited.
@@ -26,7 +28,7 @@ export function meRoutes(app: FastifyInstance, opts: { db: Db }) {
     async (request) => {
       const actor = actorOf(request);
       await db.updateTable('person').set({ language: request.body.language }).where('id', '=', actor.personId).execute();
-      return loadMe(db, actor);
+      return toMe((await loadActor(db, actor.personId, dateOf(clock.now())))!);
     },
   );
 }

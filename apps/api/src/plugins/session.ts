@@ -34,12 +34,15 @@ export const sessionPlugin = fp(
       cookieName: sessionCookieName(config),
       store: databaseSessionStore(db, clock, idleMs),
       saveUninitialized: false,
+      // Saved only when changed: the authz hook refreshes lastSeenAt at most once a minute,
+      // which keeps the row alive; the idle timeout itself is enforced on the server.
+      rolling: false,
       cookie: {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
         secure: config.nodeEnv === 'production',
-        maxAge: idleMs,
+        maxAge: config.sessionAbsoluteHours * 3_600_000,
       },
     });
     await app.register(fastifyCsrf, {
