@@ -65,10 +65,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('session')
     .addColumn('sid', 'varchar(100)', (c) => c.primaryKey())
+    .addColumn('person_id', 'varchar(36)')
     .addColumn('expires_at', 'varchar(30)', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('session_expires_idx').on('session').column('expires_at').execute();
+  await db.schema.createIndex('session_person_idx').on('session').column('person_id').execute();
 
   await db.schema
     .createTable('login_throttle')
@@ -85,6 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('action', 'varchar(60)', (c) => c.notNull())
     .addColumn('target_type', 'varchar(40)')
     .addColumn('target_id', 'varchar(100)')
+    .addColumn('organisation_path', 'varchar(40)')
     .addColumn('details', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('audit_event_at_idx').on('audit_event').column('at').execute();

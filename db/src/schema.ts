@@ -57,6 +57,8 @@ export interface RoleAssignmentTable {
 
 export interface SessionTable {
   sid: string;
+  /** Whose session, so a password change or deactivation can end all of them. */
+  person_id: string | null;
   expires_at: string;
   data: string;
 }
@@ -74,6 +76,8 @@ export interface AuditEventTable {
   action: string;
   target_type: string | null;
   target_id: string | null;
+  /** The organisation (root unit path, '/id/') the event concerns; null when none is known. */
+  organisation_path: string | null;
   details: string;
 }
 

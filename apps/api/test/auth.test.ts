@@ -350,6 +350,19 @@ auth('an account created by an administrator must change its password before doi
   assert.is((await browser.get('/api/v1/units')).statusCode, 200);
 });
 
+auth('changing the password logs out the other sessions of that person', async () => {
+  const account = await freshAccount(t.db, 'two-stations');
+  const stationA = await browserAs(t.app, account.username);
+  const stationB = await browserAs(t.app, account.username);
+  const newPassword = 'a brand new passphrase';
+  const changed = await stationA.post('/api/v1/auth/password', { currentPassword: account.password, newPassword });
+  assert.is(changed.statusCode, 204, changed.body);
+  assert.is((await stationA.get('/api/v1/me')).statusCode, 200);
+  const other = await stationB.get('/api/v1/me');
+  assert.is(other.statusCode, 401);
+  assert.is(errorOf(other).code, 'session_expired');
+});
+
 auth('a deactivated person cannot log in and their open session ends at the next request', async () => {
   const account = await freshAccount(t.db, 'to-be-deactivated');
   const victim = await browserAs(t.app, account.username);
@@ -361,7 +374,10 @@ auth('a deactivated person cannot log in and their open session ends at the next
 
   const me = await victim.get('/api/v1/me');
   assert.is(me.statusCode, 401);
-  assert.is(errorOf(me).code, 'unauthenticated');
+  // Deactivation deletes the person's sessions, so the browser is told its session ended.
+  assert.is(errorOf(me).code, 'session_expired');
+  const left = await t.db.selectFrom('session').select('sid').where('person_id', '=', account.personId).execute();
+  assert.is(left.length, 0);
   const login = await new Browser(t.app, { remoteAddress: '10.3.0.2' }).login(account.username);
   assert.is(login.statusCode, 401);
   assert.is(errorOf(login).code, 'invalid_credentials');

@@ -60,6 +60,11 @@ export function isInScope(scope: readonly string[], unitPath: string): boolean {
   return scope.some((prefix) => unitPath.startsWith(prefix));
 }
 
+/** The organisation (root unit) a unit belongs to, as a path: '/root/'. */
+export function organisationOf(path: string): string {
+  return `/${path.split('/').filter(Boolean)[0] ?? ''}/`;
+}
+
 /** A root unit's path has exactly one id: '/id/'. */
 export function isRootPath(path: string): boolean {
   return path.split('/').filter(Boolean).length === 1;

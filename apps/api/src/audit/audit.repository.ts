@@ -1,15 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditAction, AuditEvent, AuditQuery } from '@teamspiegel/contracts';
+import { organisationOf } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
+import { sql } from 'kysely';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
 export interface AuditEntry {
   actorId: string | null;
+  /**
+   * The path of a unit the event concerns (the unit changed, the person's team); it files the
+   * event under that unit's organisation. Null when no organisation is known.
+   */
+  scopePath: string | null;
   action: AuditAction;
   targetType?: string;
   targetId?: string;
   details?: AuditDetails;
+}
+
+/** Where a logged-in person belongs, for filing their own events (login, logout, password). */
+export function homePathOf(actor: { grants: readonly { role: string; unitPath: string }[] }): string | null {
+  const membership = actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead');
+  return (membership ?? actor.grants[0])?.unitPath ?? null;
 }
 
 /**
@@ -26,16 +39,29 @@ export async function recordAudit(db: Db, at: Date, entry: AuditEntry): Promise<
       action: entry.action,
       target_type: entry.targetType ?? null,
       target_id: entry.targetId ?? null,
+      organisation_path: entry.scopePath === null ? null : organisationOf(entry.scopePath),
       details: JSON.stringify(entry.details ?? {}),
     })
     .execute();
 }
 
+/**
+ * A reader sees the events of the organisations their audit scope lies in. Events filed under
+ * no organisation (a failed login with an unknown name) only for a reader of every organisation.
+ */
 export async function listAudit(
   db: Db,
-  query: AuditQuery & { page: number; pageSize: number },
+  query: AuditQuery & { page: number; pageSize: number; scope: readonly string[] },
 ): Promise<{ items: AuditEvent[]; total: number }> {
+  const readable = [...new Set(query.scope.map(organisationOf))];
+  const roots = await db.selectFrom('unit').select('path').where('parent_id', 'is', null).execute();
+  const readsAll = roots.every((r) => readable.includes(r.path));
   let base = db.selectFrom('audit_event').leftJoin('person', 'person.id', 'audit_event.actor_person_id');
+  if (!readsAll) {
+    base = readable.length
+      ? base.where('audit_event.organisation_path', 'in', readable)
+      : base.where(sql<boolean>`1 = 0`);
+  }
   if (query.action) base = base.where('audit_event.action', '=', query.action);
   if (query.actorId) base = base.where('audit_event.actor_person_id', '=', query.actorId);
   if (query.targetId) base = base.where('audit_event.target_id', '=', query.targetId);

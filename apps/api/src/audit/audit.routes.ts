@@ -4,7 +4,8 @@ import type { Db } from '@teamspiegel/db';
 import type { Clock } from '../clock.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { listAudit, recordAudit } from './audit.repository.ts';
+import { homePathOf, listAudit, recordAudit } from './audit.repository.ts';
+import { scopeOf } from '@teamspiegel/core';
 
 /**
  * The audit log, for administrators and the works council. Reading it is itself recorded,
@@ -22,10 +23,12 @@ export function auditRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }
       const query = request.query as AuditQuery;
       const page = query.page ?? 1;
       const pageSize = query.pageSize ?? 25;
-      const result = await listAudit(db, { ...query, page, pageSize });
+      const actor = actorOf(request);
+      const result = await listAudit(db, { ...query, page, pageSize, scope: scopeOf(actor.grants, 'audit:read') });
       if (page === 1) {
         await recordAudit(db, clock.now(), {
-          actorId: actorOf(request).personId,
+          actorId: actor.personId,
+          scopePath: homePathOf(actor),
           action: 'audit.viewed',
           details: { action: query.action ?? null, from: query.from ?? null, to: query.to ?? null },
         });

@@ -10,7 +10,9 @@ import {
 import { passwordProblem } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { loadActor } from '../access.repository.ts';
-import { recordAudit } from '../audit/audit.repository.ts';
+import { homePathOf, recordAudit } from '../audit/audit.repository.ts';
+import { placementPaths } from '../people/people.repository.ts';
+import { endSessionsOf } from '../plugins/session-store.ts';
 import { type Clock, dateOf } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { errorResponses } from '../http.ts';
@@ -72,6 +74,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           await recordLoginFailure(trx, username, request.ip, now);
           await recordAudit(trx, now, {
             actorId: null,
+            scopePath: account ? ((await placementPaths(trx, account.person_id, dateOf(now)))[0] ?? null) : null,
             action: 'auth.login_failed',
             targetType: 'account',
             details: { username: username.slice(0, 60) },
@@ -88,6 +91,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         await clearAccountFailures(trx, username);
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: homePathOf(actor),
           action: 'auth.login',
           targetType: 'person',
           targetId: actor.personId,
@@ -105,6 +109,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       await request.session.destroy();
       await recordAudit(db, clock.now(), {
         actorId: actor.personId,
+        scopePath: homePathOf(actor),
         action: 'auth.logout',
         targetType: 'person',
         targetId: actor.personId,
@@ -151,6 +156,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: homePathOf(actor),
           action: 'auth.password_changed',
           targetType: 'person',
           targetId: actor.personId,
@@ -160,6 +166,8 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const session = { personId: actor.personId, authenticatedAt: request.session.authenticatedAt };
       await request.session.regenerate();
       Object.assign(request.session, session, { lastSeenAt: now.getTime() });
+      // Anyone else holding an old session of this person (a forgotten station PC) is logged out.
+      await endSessionsOf(db, actor.personId, request.session.sessionId);
       return reply.status(204).send(null);
     },
   );

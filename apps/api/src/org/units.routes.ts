@@ -124,6 +124,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: parent.path,
           action: 'unit.created',
           targetType: 'unit',
           targetId: id,
@@ -161,6 +162,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           await trx.updateTable('unit').set({ name }).where('id', '=', unit.id).execute();
           await recordAudit(trx, now, {
             actorId: actor.personId,
+            scopePath: unit.path,
             action: 'unit.renamed',
             targetType: 'unit',
             targetId: unit.id,
@@ -171,6 +173,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           await moveSubtree(trx, unit, newParent.id, childPath(newParent.path, unit.id));
           await recordAudit(trx, now, {
             actorId: actor.personId,
+            scopePath: unit.path,
             action: 'unit.moved',
             targetType: 'unit',
             targetId: unit.id,
@@ -204,12 +207,20 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         if (activeChild) {
           throw conflict('unit_has_active_children', 'Archive or move the units below this one first.');
         }
-        if ((await currentMembers(trx, unit.id, dateOf(now))).length) {
+        const booked = await trx
+          .selectFrom('membership')
+          .select('id')
+          .where('unit_id', '=', unit.id)
+          .where((eb) => eb.or([eb('left_on', 'is', null), eb('left_on', '>', dateOf(now))]))
+          .executeTakeFirst();
+        // Members who have not joined yet count too: they would land in an archived unit.
+        if (booked) {
           throw conflict('unit_has_members', 'End the memberships in this unit first.');
         }
         await trx.updateTable('unit').set({ archived_at: now.toISOString() }).where('id', '=', unit.id).execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: unit.path,
           action: 'unit.archived',
           targetType: 'unit',
           targetId: unit.id,

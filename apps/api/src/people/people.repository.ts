@@ -28,6 +28,27 @@ export async function currentUnitPaths(db: Db, personId: string, today: string):
   return rows.map((r) => r.path);
 }
 
+/** Paths of every unit a person was ever placed in, newest first. */
+export async function allUnitPaths(db: Db, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('unit', 'unit.id', 'membership.unit_id')
+    .select('unit.path')
+    .where('membership.person_id', '=', personId)
+    .orderBy('membership.joined_on', 'desc')
+    .execute();
+  return rows.map((r) => r.path);
+}
+
+/**
+ * Where a person belongs for scope checks: their current units; when they have none (they
+ * left), the units they were in; an empty list for someone never placed anywhere.
+ */
+export async function placementPaths(db: Db, personId: string, today: string): Promise<string[]> {
+  const current = await currentUnitPaths(db, personId, today);
+  return current.length ? current : allUnitPaths(db, personId);
+}
+
 export interface PeopleSearch {
   q?: string;
   unitPath?: string;
@@ -50,11 +71,12 @@ export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: Pe
   let base = db.selectFrom('person');
   if (!s.includeInactive) base = base.where('person.deactivated_at', 'is', null);
   if (s.q) {
+    // Wildcards typed by the user are matched literally.
     const like = `%${s.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     base = base.where((eb) =>
       eb.or(
-        (['given_name', 'family_name', 'employee_number', 'email'] as const).map((col) =>
-          eb(eb.fn('lower', [`person.${col}`]), 'like', like),
+        (['given_name', 'family_name', 'employee_number', 'email'] as const).map(
+          (col) => sql<boolean>`lower(${sql.ref(`person.${col}`)}) like ${like} escape '\\'`,
         ),
       ),
     );
@@ -70,17 +92,26 @@ export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: Pe
           .where(current)
           .where((e) => e.or(prefixes.map((p) => e('u.path', 'like', `${p}%`)))),
       );
+    const memberships = (when: typeof current | undefined) => {
+      const q = eb.selectFrom('membership as m').select('m.id').whereRef('m.person_id', '=', 'person.id');
+      return eb.exists(when ? q.where(when) : q);
+    };
+    const everIn = eb.exists(
+      eb
+        .selectFrom('membership as m')
+        .innerJoin('unit as u', 'u.id', 'm.unit_id')
+        .select('m.id')
+        .whereRef('m.person_id', '=', 'person.id')
+        .where((e) => e.or(s.scope.map((p) => e('u.path', 'like', `${p}%`)))),
+    );
+    // The same rule as the object-level check: current units; else (left) past units; else
+    // (never placed) organisation-wide administrators only.
     const visible = [];
-    if (s.scope.length) visible.push(inUnits(s.scope));
-    if (s.seesUnplaced) {
-      visible.push(
-        eb.not(
-          eb.exists(
-            eb.selectFrom('membership as m').select('m.id').whereRef('m.person_id', '=', 'person.id').where(current),
-          ),
-        ),
-      );
+    if (s.scope.length) {
+      visible.push(inUnits(s.scope));
+      visible.push(eb.and([eb.not(memberships(current)), everIn]));
     }
+    if (s.seesUnplaced) visible.push(eb.not(memberships(undefined)));
     const scoped = visible.length ? eb.or(visible) : eb.val(false);
     return s.unitPath ? eb.and([scoped, inUnits([s.unitPath])]) : scoped;
   });

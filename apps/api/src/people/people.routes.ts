@@ -25,17 +25,24 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../errors.t
 import { errorResponses } from '../http.ts';
 import { unitInScope } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { currentUnitPaths, findPerson, personDetail, searchPeople } from './people.repository.ts';
+import { findPerson, personDetail, placementPaths, searchPeople } from './people.repository.ts';
+import { endSessionsOf } from '../plugins/session-store.ts';
+
+/** The unit path a person's audit events are filed under. */
+async function placementPathOf(db: Db, personId: string, today: string): Promise<string | null> {
+  return (await placementPaths(db, personId, today))[0] ?? null;
+}
 
 /**
- * Object-level check for a person: they must belong now to a unit in the actor's scope,
- * or be placed nowhere and the actor's scope be a whole organisation.
+ * Object-level check for a person: they must belong now to a unit in the actor's scope (or,
+ * having left, have belonged to one), or never have been placed and the actor's scope be a
+ * whole organisation.
  */
 async function personInScope(db: Db, actor: Actor, permission: Permission, id: string, today: string): Promise<Person> {
   const person = await findPerson(db, id);
   if (!person) throw notFound('This person');
   const scope = scopeOf(actor.grants, permission);
-  const paths = await currentUnitPaths(db, id, today);
+  const paths = await placementPaths(db, id, today);
   const visible = paths.length ? paths.some((p) => isInScope(scope, p)) : scope.some(isRootPath);
   if (!visible) throw forbidden();
   return person;
@@ -98,7 +105,9 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     async (request, reply) => {
       const actor = actorOf(request);
       // A person placed nowhere is visible only organisation-wide, so only such admins create them.
-      if (!scopeOf(actor.grants, 'people:manage').some(isRootPath)) throw forbidden();
+      const manageScope = scopeOf(actor.grants, 'people:manage');
+      if (!manageScope.some(isRootPath)) throw forbidden();
+      const managedOrganisations = [...new Set(manageScope.filter(isRootPath))];
       const body = request.body;
       const id = randomUUID();
       const now = clock.now();
@@ -124,6 +133,8 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          // A new person is placed nowhere yet: file it under the creator's organisation if one.
+          scopePath: managedOrganisations.length === 1 ? managedOrganisations[0]! : null,
           action: 'person.created',
           targetType: 'person',
           targetId: id,
@@ -156,6 +167,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         await trx.updateTable('person').set(changes).where('id', '=', person.id).execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: await placementPathOf(trx, person.id, dateOf(now)),
           action: 'person.updated',
           targetType: 'person',
           targetId: person.id,
@@ -195,8 +207,10 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .where('joined_on', '>=', date)
           .execute();
         await trx.deleteFrom('role_assignment').where('person_id', '=', person.id).execute();
+        await endSessionsOf(trx, person.id);
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: await placementPathOf(trx, person.id, dateOf(now)),
           action: 'person.deactivated',
           targetType: 'person',
           targetId: person.id,
@@ -244,6 +258,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: await placementPathOf(trx, person.id, dateOf(now)),
           action: 'person.account_created',
           targetType: 'person',
           targetId: person.id,
@@ -292,6 +307,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           await trx.updateTable('membership').set({ left_on: joinedOn }).where('id', '=', m.id).execute();
           await recordAudit(trx, now, {
             actorId: actor.personId,
+            scopePath: unit.path,
             action: 'membership.ended',
             targetType: 'membership',
             targetId: m.id,
@@ -305,6 +321,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: unit.path,
           action: 'membership.added',
           targetType: 'membership',
           targetId: id,
@@ -333,7 +350,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         .where('id', '=', request.params.membershipId)
         .executeTakeFirst();
       if (!membership) throw notFound('This membership');
-      await unitInScope(db, actor, 'people:manage', membership.unit_id);
+      const unit = await unitInScope(db, actor, 'people:manage', membership.unit_id);
       const { leftOn } = request.body;
       if (leftOn <= membership.joined_on) {
         throw badRequest('membership_dates_invalid', 'A membership must end after the day it started.');
@@ -346,6 +363,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         await trx.updateTable('membership').set({ left_on: leftOn }).where('id', '=', membership.id).execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: unit.path,
           action: 'membership.ended',
           targetType: 'membership',
           targetId: membership.id,
@@ -390,6 +408,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: unit.path,
           action: 'role.assigned',
           targetType: 'person',
           targetId: person.id,
@@ -414,12 +433,13 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         .where('id', '=', request.params.assignmentId)
         .executeTakeFirst();
       if (!assignment) throw notFound('This role assignment');
-      await unitInScope(db, actor, 'roles:manage', assignment.unit_id);
+      const unit = await unitInScope(db, actor, 'roles:manage', assignment.unit_id);
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('role_assignment').where('id', '=', assignment.id).execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
+          scopePath: unit.path,
           action: 'role.revoked',
           targetType: 'person',
           targetId: assignment.person_id,

@@ -15,9 +15,10 @@ export function databaseSessionStore(db: Db, clock: Clock, idleMs: number): Sess
     set(sid: string, session: Session, callback: Callback) {
       const expiresAt = new Date(clock.now().getTime() + idleMs).toISOString();
       const data = JSON.stringify(session);
+      const personId = session.personId ?? null;
       db.insertInto('session')
-        .values({ sid, expires_at: expiresAt, data })
-        .onConflict((oc) => oc.column('sid').doUpdateSet({ expires_at: expiresAt, data }))
+        .values({ sid, person_id: personId, expires_at: expiresAt, data })
+        .onConflict((oc) => oc.column('sid').doUpdateSet({ person_id: personId, expires_at: expiresAt, data }))
         .execute()
         .then(() => callback(), callback);
     },
@@ -38,6 +39,13 @@ export function databaseSessionStore(db: Db, clock: Clock, idleMs: number): Sess
         .then(() => callback(), callback);
     },
   };
+}
+
+/** Ends every session of a person but the one given (after a password change, at deactivation). */
+export async function endSessionsOf(db: Db, personId: string, exceptSid?: string): Promise<void> {
+  let query = db.deleteFrom('session').where('person_id', '=', personId);
+  if (exceptSid) query = query.where('sid', '!=', exceptSid);
+  await query.execute();
 }
 
 /** Removes expired sessions; run at start and periodically. */
