@@ -1,4 +1,5 @@
 import { goto } from '$app/navigation';
+import { resolve } from '$app/paths';
 import { page } from '$app/state';
 import type { ErrorCode } from '@teamspiegel/contracts';
 import type { ClientErrorCode } from './i18n/errors.ts';
@@ -101,9 +102,10 @@ async function send<T>(method: Method, path: string, body: unknown, options: Req
   if (error.status === 401 && (error.code === 'unauthenticated' || error.code === 'session_expired')) {
     session.clear();
     forgetCsrfToken();
+    // eslint-disable-next-line svelte/no-navigation-without-resolve -- loginUrl() builds a checked same-site path
     if (!options.noRedirect) void goto(loginPath());
   }
-  if (error.code === 'password_change_required' && !options.noRedirect) void goto('/account/password');
+  if (error.code === 'password_change_required' && !options.noRedirect) void goto(resolve('/account/password'));
   throw error;
 }
 

@@ -9,3 +9,11 @@ export function loginUrl(returnTo: string): string {
   const safe = safeReturnPath(returnTo);
   return safe === '/' ? '/login' : `/login?returnTo=${encodeURIComponent(safe)}`;
 }
+
+/** Appends the non-empty parameters as a query string. */
+export function withQuery(path: string, params: Record<string, string | undefined>): string {
+  const qs = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+  return qs ? `${path}?${qs}` : path;
+}

@@ -17,5 +17,5 @@ export const load: PageLoad = async ({ parent, params, url }) => {
       needUnits ? api.get<UnitList>('/units', { noRedirect: true }) : Promise.resolve({ items: [] }),
     ]),
   );
-  return { person, units: units.items, canManage, canManageRoles, justCreated: url.searchParams.has('created') };
+  return { person, units: units.items, canManage, canManageRoles };
 };
