@@ -51,7 +51,10 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
 
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
-  await app.register(securityPlugin, { config, inlineScriptHashes: web?.inlineScriptHashes ?? [] });
+  await app.register(securityPlugin, {
+    config,
+    inlineSources: web?.inlineSources ?? { scriptSrc: [], styleSrc: [] },
+  });
   await app.register(sessionPlugin, { db, config, clock });
   await app.register(authzPlugin, { db, config, clock });
 

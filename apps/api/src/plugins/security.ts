@@ -4,21 +4,22 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import type { InlineSources } from '../web/web.routes.ts';
 
 /**
  * Security headers with a strict Content-Security-Policy: only our own origin, and inline
  * scripts only by the hashes of the boot script the built web app needs. Nothing third-party.
  */
 export const securityPlugin = fp(
-  async (app: FastifyInstance, opts: { config: Config; inlineScriptHashes: string[] }) => {
-    const { config, inlineScriptHashes } = opts;
+  async (app: FastifyInstance, opts: { config: Config; inlineSources: InlineSources }) => {
+    const { config, inlineSources } = opts;
     await app.register(fastifyHelmet, {
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", ...inlineScriptHashes.map((h) => `'${h}'`)],
-          styleSrc: ["'self'"],
+          scriptSrc: ["'self'", ...inlineSources.scriptSrc],
+          styleSrc: ["'self'", ...inlineSources.styleSrc],
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],

@@ -11,7 +11,13 @@ const SPA_ENTRY = 'index.html';
 export interface WebBuild {
   root: string;
   files: Set<string>;
-  inlineScriptHashes: string[];
+  /** CSP sources the app's inline code needs, e.g. `'sha256-…'`. */
+  inlineSources: InlineSources;
+}
+
+export interface InlineSources {
+  scriptSrc: string[];
+  styleSrc: string[];
 }
 
 function listFiles(root: string, dir = root): string[] {
@@ -21,14 +27,21 @@ function listFiles(root: string, dir = root): string[] {
   });
 }
 
-/** SvelteKit's SPA shell boots with one inline script; the CSP allows exactly that, by hash. */
-export function inlineScriptHashes(html: string): string[] {
-  const hashes: string[] = [];
+/**
+ * What the SPA shell runs inline, as CSP sources: the hash of each inline script, computed
+ * here from the file itself; and the style hashes the build declares in its own CSP meta tag
+ * (SvelteKit's route announcer has one style attribute, admitted by 'unsafe-hashes' + hash).
+ */
+export function inlineSources(html: string): InlineSources {
+  const scriptSrc: string[] = [];
   for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
     const body = match[1] ?? '';
-    if (body.trim()) hashes.push(`sha256-${createHash('sha256').update(body).digest('base64')}`);
+    if (body.trim()) scriptSrc.push(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
   }
-  return hashes;
+  const meta = /<meta[^>]+http-equiv="content-security-policy"[^>]+content="([^"]*)"/i.exec(html)?.[1] ?? '';
+  const styleDirective = meta.split(';').map((d) => d.trim().split(/\s+/)).find((d) => d[0] === 'style-src') ?? [];
+  const styleSrc = styleDirective.filter((token) => /^'(unsafe-hashes|sha(256|384|512)-[A-Za-z0-9+/=]+)'$/.test(token));
+  return { scriptSrc, styleSrc };
 }
 
 export function readWebBuild(root: string): WebBuild | null {
@@ -37,7 +50,7 @@ export function readWebBuild(root: string): WebBuild | null {
   return {
     root,
     files: new Set(listFiles(root)),
-    inlineScriptHashes: inlineScriptHashes(readFileSync(entry, 'utf8')),
+    inlineSources: inlineSources(readFileSync(entry, 'utf8')),
   };
 }
 
@@ -58,15 +71,16 @@ export async function webRoutes(app: FastifyInstance, opts: { build: WebBuild | 
   const { build } = opts;
   if (build) await app.register(fastifyStatic, { root: build.root, serve: false });
 
-  app.get('/*', { config: { permission: 'public' }, schema: { hide: true } }, (request, reply) => {
+  // Static files are not rate limited: one page load fetches dozens of hashed assets.
+  app.get('/*', { config: { permission: 'public', rateLimit: false }, schema: { hide: true } }, (request, reply) => {
     const path = safeDecode(request.url.split('?')[0] ?? '/').replace(/^\/+/, '');
     if (!build || path.startsWith('api/') || path.startsWith('submit/')) throw notFound('This page');
     if (build.files.has(path)) {
       const immutable = path.startsWith('_app/immutable/');
       return reply
         .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .sendFile(path);
+        .sendFile(path, { cacheControl: false });
     }
-    return reply.header('cache-control', 'no-cache').type('text/html').sendFile(SPA_ENTRY);
+    return reply.header('cache-control', 'no-cache').type('text/html').sendFile(SPA_ENTRY, { cacheControl: false });
   });
 }
