@@ -13,7 +13,11 @@ const config = {
         'script-src': ['self'],
         // 'unsafe-hashes' + this hash admits exactly one style attribute: SvelteKit's own
         // visually-hidden route announcer. Nothing else may use inline styles.
-        'style-src': ['self', 'unsafe-hashes', 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='],
+        'style-src': [
+          'self',
+          'unsafe-hashes',
+          'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo=',
+        ],
         'img-src': ['self', 'data:'],
         'connect-src': ['self'],
         'object-src': ['none'],

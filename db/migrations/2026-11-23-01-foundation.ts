@@ -29,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('deactivated_at', 'varchar(30)')
     .addColumn('created_at', 'varchar(30)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('person_family_name_idx').on('person').column('family_name').execute();
+  await db.schema
+    .createIndex('person_family_name_idx')
+    .on('person')
+    .column('family_name')
+    .execute();
 
   await db.schema
     .createTable('account')
@@ -49,8 +53,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('joined_on', 'varchar(10)', (c) => c.notNull())
     .addColumn('left_on', 'varchar(10)')
     .execute();
-  await db.schema.createIndex('membership_person_idx').on('membership').column('person_id').execute();
-  await db.schema.createIndex('membership_unit_idx').on('membership').columns(['unit_id', 'joined_on']).execute();
+  await db.schema
+    .createIndex('membership_person_idx')
+    .on('membership')
+    .column('person_id')
+    .execute();
+  await db.schema
+    .createIndex('membership_unit_idx')
+    .on('membership')
+    .columns(['unit_id', 'joined_on'])
+    .execute();
 
   await db.schema
     .createTable('role_assignment')

@@ -24,17 +24,31 @@ export async function loadGrants(db: Db, personId: string, today: string): Promi
     db
       .selectFrom('role_assignment')
       .innerJoin('unit', 'unit.id', 'role_assignment.unit_id')
-      .select(['role_assignment.role', 'unit.id as unitId', 'unit.path as unitPath', 'unit.name', 'unit.kind'])
+      .select([
+        'role_assignment.role',
+        'unit.id as unitId',
+        'unit.path as unitPath',
+        'unit.name',
+        'unit.kind',
+      ])
       .where('role_assignment.person_id', '=', personId)
       .where('unit.archived_at', 'is', null)
       .execute(),
     db
       .selectFrom('membership')
       .innerJoin('unit', 'unit.id', 'membership.unit_id')
-      .select(['membership.kind as membershipKind', 'unit.id as unitId', 'unit.path as unitPath', 'unit.name', 'unit.kind'])
+      .select([
+        'membership.kind as membershipKind',
+        'unit.id as unitId',
+        'unit.path as unitPath',
+        'unit.name',
+        'unit.kind',
+      ])
       .where('membership.person_id', '=', personId)
       .where('membership.joined_on', '<=', today)
-      .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]))
+      .where((eb) =>
+        eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
+      )
       .execute(),
   ]);
   return [

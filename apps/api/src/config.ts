@@ -72,11 +72,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
   const port = integer(env.PORT, 3000);
   const dataDir = resolve(env.TEAMSPIEGEL_DATA_DIR ?? './data');
-  const publicOrigin = (env.TEAMSPIEGEL_PUBLIC_ORIGIN ?? `http://localhost:${port}`).replace(/\/$/, '');
-  const extra = (env.TEAMSPIEGEL_EXTRA_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const publicOrigin = (env.TEAMSPIEGEL_PUBLIC_ORIGIN ?? `http://localhost:${port}`).replace(
+    /\/$/,
+    '',
+  );
+  const extra = (env.TEAMSPIEGEL_EXTRA_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   // In development the same server is reached as localhost or 127.0.0.1, and through Vite.
   if (nodeEnv === 'development') {
-    extra.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:5173', 'http://127.0.0.1:5173');
+    extra.push(
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${port}`,
+      'http://localhost:5173',
+      'http://127.0.0.1:5173',
+    );
   }
 
   const candidate = {

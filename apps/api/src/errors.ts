@@ -14,8 +14,8 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = 'That item') => new AppError(404, 'not_found', `${what} does not exist.`);
-export const forbidden = () =>
-  new AppError(403, 'forbidden', 'You do not have access to this.');
+export const notFound = (what = 'That item') =>
+  new AppError(404, 'not_found', `${what} does not exist.`);
+export const forbidden = () => new AppError(403, 'forbidden', 'You do not have access to this.');
 export const conflict = (code: ErrorCode, message: string) => new AppError(409, code, message);
 export const badRequest = (code: ErrorCode, message: string) => new AppError(400, code, message);

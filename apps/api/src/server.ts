@@ -36,7 +36,9 @@ async function main() {
         hashPassword,
         demoPassword: demo.password,
       });
-      console.log(`Seeded the demo organisation: ${summary.units} units, ${summary.people} people.`);
+      console.log(
+        `Seeded the demo organisation: ${summary.units} units, ${summary.people} people.`,
+      );
     }
   }
 

@@ -1,8 +1,20 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
-import type { AuditEvent, AuditPage, CreateAccountResponse, PersonDetail } from '@teamspiegel/contracts';
-import { auditCount, buildTestApp, DEMO_PASSWORD, personIdByUsername, unitIdByCode, type TestApp } from './helpers.ts';
+import type {
+  AuditEvent,
+  AuditPage,
+  CreateAccountResponse,
+  PersonDetail,
+} from '@teamspiegel/contracts';
+import {
+  auditCount,
+  buildTestApp,
+  DEMO_PASSWORD,
+  personIdByUsername,
+  unitIdByCode,
+  type TestApp,
+} from './helpers.ts';
 import { Browser, browserAs, errorOf, MINUTE, tableSnapshot, zoneAdminAccount } from './support.ts';
 
 const audit = suite('audit');
@@ -44,14 +56,21 @@ audit.before(async () => {
       language: 'nl',
     })
   ).json<PersonDetail>();
-  const account = (await admin.post(`/api/v1/people/${person.id}/account`, { username: 'joost.mulder' })).json<CreateAccountResponse>();
+  const account = (
+    await admin.post(`/api/v1/people/${person.id}/account`, { username: 'joost.mulder' })
+  ).json<CreateAccountResponse>();
   secrets.push(account.temporaryPassword);
   const joost = new Browser(t.app);
   await joost.login('joost.mulder', account.temporaryPassword);
   const newPassword = 'mijn-eigen-geheime-zin';
   secrets.push(newPassword);
   assert.is(
-    (await joost.post('/api/v1/auth/password', { currentPassword: account.temporaryPassword, newPassword })).statusCode,
+    (
+      await joost.post('/api/v1/auth/password', {
+        currentPassword: account.temporaryPassword,
+        newPassword,
+      })
+    ).statusCode,
     204,
   );
   // Re-login: the admin session is about 20 minutes old; keep it fresh for the tests.
@@ -99,15 +118,24 @@ audit('the action filter returns only that action', async () => {
   const page = await read(admin, 'action=unit.renamed&pageSize=100');
   assert.is(page.total, 3);
   assert.ok(page.items.every((e) => e.action === 'unit.renamed'));
-  assert.equal(page.items.map((e) => e.details.to), ['Noodhulp B3', 'Noodhulp B2', 'Noodhulp B1']);
+  assert.equal(
+    page.items.map((e) => e.details.to),
+    ['Noodhulp B3', 'Noodhulp B2', 'Noodhulp B1'],
+  );
   const unknown = await admin.get('/api/v1/audit?action=results.exported');
   assert.is(unknown.statusCode, 400);
   assert.is(errorOf(unknown).code, 'validation_failed');
 });
 
 audit('the from/to filter returns only events in that time window', async () => {
-  const page = await read(admin, `from=${encodeURIComponent(windowFrom)}&to=${encodeURIComponent(windowTo)}&pageSize=100`);
-  assert.equal(page.items.map((e) => e.action), ['unit.renamed', 'unit.renamed', 'unit.renamed']);
+  const page = await read(
+    admin,
+    `from=${encodeURIComponent(windowFrom)}&to=${encodeURIComponent(windowTo)}&pageSize=100`,
+  );
+  assert.equal(
+    page.items.map((e) => e.action),
+    ['unit.renamed', 'unit.renamed', 'unit.renamed'],
+  );
   for (const e of page.items) assert.ok(e.at >= windowFrom && e.at < windowTo, e.at);
   const bad = await admin.get('/api/v1/audit?from=yesterday');
   assert.is(bad.statusCode, 400);
@@ -138,7 +166,8 @@ audit('no audit entry holds a password, in the database or through the API', asy
   assert.ok(rows.length > 10);
   for (const row of rows) {
     const text = JSON.stringify(row);
-    for (const secret of secrets) assert.not.ok(text.includes(secret), `${row.action} holds a password`);
+    for (const secret of secrets)
+      assert.not.ok(text.includes(secret), `${row.action} holds a password`);
     assert.not.match(row.details, /password|argon2/i, `${row.action} details mention a password`);
   }
   const page = await read(admin, 'pageSize=100');
@@ -177,7 +206,11 @@ audit('the database refuses to update or delete audit events', async () => {
 
   let updateError: unknown;
   try {
-    await t.db.updateTable('audit_event').set({ details: '{}' }).where('action', '=', 'unit.renamed').execute();
+    await t.db
+      .updateTable('audit_event')
+      .set({ details: '{}' })
+      .where('action', '=', 'unit.renamed')
+      .execute();
   } catch (err) {
     updateError = err;
   }

@@ -2,7 +2,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LightMyRequestResponse } from 'fastify';
 import type { MeResponse } from '@teamspiegel/contracts';
-import { auditCount, buildTestApp, DEMO_PASSWORD, personIdByUsername, unitIdByCode, type TestApp } from './helpers.ts';
+import {
+  auditCount,
+  buildTestApp,
+  DEMO_PASSWORD,
+  personIdByUsername,
+  unitIdByCode,
+  type TestApp,
+} from './helpers.ts';
 import {
   auditEvents,
   Browser,
@@ -31,8 +38,13 @@ const setCookieOf = (response: LightMyRequestResponse): string => {
 };
 
 const accountHash = async (personId: string) =>
-  (await t.db.selectFrom('account').select('password_hash').where('person_id', '=', personId).executeTakeFirstOrThrow())
-    .password_hash;
+  (
+    await t.db
+      .selectFrom('account')
+      .select('password_hash')
+      .where('person_id', '=', personId)
+      .executeTakeFirstOrThrow()
+  ).password_hash;
 
 auth('a login with the right password returns the person with roles and permissions', async () => {
   const browser = new Browser(t.app);
@@ -45,9 +57,18 @@ auth('a login with the right password returns the person with roles and permissi
   assert.is(me.mustChangePassword, false);
   const corps = await unitIdByCode(t.db, 'NL');
   const zone = await unitIdByCode(t.db, 'BE-SCH');
-  assert.ok(me.roles.some((r) => r.role === 'admin' && r.unitId === corps && r.unitKind === 'corps'));
+  assert.ok(
+    me.roles.some((r) => r.role === 'admin' && r.unitId === corps && r.unitKind === 'corps'),
+  );
   assert.ok(me.roles.some((r) => r.role === 'admin' && r.unitId === zone && r.unitKind === 'zone'));
-  for (const p of ['org:read', 'org:manage', 'people:read', 'people:manage', 'roles:manage', 'audit:read']) {
+  for (const p of [
+    'org:read',
+    'org:manage',
+    'people:read',
+    'people:manage',
+    'roles:manage',
+    'audit:read',
+  ]) {
     assert.ok(me.permissions.includes(p as MeResponse['permissions'][number]), p);
   }
   assert.not.ok('passwordHash' in me || 'password_hash' in me);
@@ -58,7 +79,10 @@ auth('an officer logs in with no management permissions', async () => {
   const response = await new Browser(t.app).login('demo-officer');
   assert.is(response.statusCode, 200);
   const me = response.json<MeResponse>();
-  assert.equal(me.roles.map((r) => r.role), ['officer']);
+  assert.equal(
+    me.roles.map((r) => r.role),
+    ['officer'],
+  );
   assert.equal([...me.permissions].sort(), ['public', 'session']);
 });
 
@@ -80,7 +104,10 @@ auth('refuses a wrong password with exactly the same answer as an unknown user',
 auth('audits a failed login with the username but never the password', async () => {
   const before = await auditCount(t.db);
   const secret = 'Tr0ub4dor-wrong-guess';
-  const response = await new Browser(t.app, { remoteAddress: '10.1.0.2' }).login('demo-lead', secret);
+  const response = await new Browser(t.app, { remoteAddress: '10.1.0.2' }).login(
+    'demo-lead',
+    secret,
+  );
   assert.is(response.statusCode, 401);
   assert.is(await auditCount(t.db), before + 1);
   const [event] = await auditEvents(t.db, 'auth.login_failed');
@@ -101,32 +128,39 @@ auth('a successful login is audited with the person as actor', async () => {
   assert.is(event?.target_id, hr);
 });
 
-auth('after four failures an account is throttled even for the right password, then works after the delay', async () => {
-  const browser = new Browser(t.app, { remoteAddress: '10.1.0.3' });
-  for (let i = 0; i < 4; i++) {
-    const response = await browser.login('demo-officer', `wrong-password-${i}`);
-    assert.is(response.statusCode, 401, `attempt ${i + 1}`);
-    assert.is(errorOf(response).code, 'invalid_credentials');
-  }
-  const auditBefore = await auditCount(t.db);
-  const throttled = await browser.login('demo-officer');
-  assert.is(throttled.statusCode, 429);
-  assert.is(errorOf(throttled).code, 'login_throttled');
-  assert.is(throttled.headers['retry-after'], '1');
-  assert.is(await auditCount(t.db), auditBefore, 'a throttled attempt records no login');
-  assert.is((await browser.get('/api/v1/me')).statusCode, 401);
-  // The same account from another address is held by the same per-account counter.
-  const elsewhere = await new Browser(t.app, { remoteAddress: '10.1.0.4' }).login('demo-officer');
-  assert.is(elsewhere.statusCode, 429);
+auth(
+  'after four failures an account is throttled even for the right password, then works after the delay',
+  async () => {
+    const browser = new Browser(t.app, { remoteAddress: '10.1.0.3' });
+    for (let i = 0; i < 4; i++) {
+      const response = await browser.login('demo-officer', `wrong-password-${i}`);
+      assert.is(response.statusCode, 401, `attempt ${i + 1}`);
+      assert.is(errorOf(response).code, 'invalid_credentials');
+    }
+    const auditBefore = await auditCount(t.db);
+    const throttled = await browser.login('demo-officer');
+    assert.is(throttled.statusCode, 429);
+    assert.is(errorOf(throttled).code, 'login_throttled');
+    assert.is(throttled.headers['retry-after'], '1');
+    assert.is(await auditCount(t.db), auditBefore, 'a throttled attempt records no login');
+    assert.is((await browser.get('/api/v1/me')).statusCode, 401);
+    // The same account from another address is held by the same per-account counter.
+    const elsewhere = await new Browser(t.app, { remoteAddress: '10.1.0.4' }).login('demo-officer');
+    assert.is(elsewhere.statusCode, 429);
 
-  t.clock.advance(1_001);
-  const later = await browser.login('demo-officer');
-  assert.is(later.statusCode, 200, later.body);
-  // A success clears the account counter.
-  assert.not.ok(
-    await t.db.selectFrom('login_throttle').select('key').where('key', '=', 'account:demo-officer').executeTakeFirst(),
-  );
-});
+    t.clock.advance(1_001);
+    const later = await browser.login('demo-officer');
+    assert.is(later.statusCode, 200, later.body);
+    // A success clears the account counter.
+    assert.not.ok(
+      await t.db
+        .selectFrom('login_throttle')
+        .select('key')
+        .where('key', '=', 'account:demo-officer')
+        .executeTakeFirst(),
+    );
+  },
+);
 
 auth('the throttle delay doubles up to 60 seconds and never becomes a lockout', async () => {
   const browser = new Browser(t.app, { remoteAddress: '10.1.0.5' });
@@ -167,29 +201,39 @@ auth('one address spraying many usernames is throttled, other addresses are not'
   assert.is((await spray.login('demo-council')).statusCode, 200);
 });
 
-auth('the session cookie is HttpOnly, SameSite=Strict, Path=/ and not Secure outside production', async () => {
-  const browser = new Browser(t.app);
-  const response = await browser.login('demo-admin');
-  const cookie = setCookieOf(response);
-  assert.match(cookie, /^teamspiegel=/);
-  assert.match(cookie, /;\s*HttpOnly/i);
-  assert.match(cookie, /;\s*SameSite=Strict/i);
-  assert.match(cookie, /;\s*Path=\/(;|$)/);
-  assert.not.match(cookie, /;\s*Secure/i);
-  assert.not.match(cookie, /;\s*Domain=/i);
-});
+auth(
+  'the session cookie is HttpOnly, SameSite=Strict, Path=/ and not Secure outside production',
+  async () => {
+    const browser = new Browser(t.app);
+    const response = await browser.login('demo-admin');
+    const cookie = setCookieOf(response);
+    assert.match(cookie, /^teamspiegel=/);
+    assert.match(cookie, /;\s*HttpOnly/i);
+    assert.match(cookie, /;\s*SameSite=Strict/i);
+    assert.match(cookie, /;\s*Path=\/(;|$)/);
+    assert.not.match(cookie, /;\s*Secure/i);
+    assert.not.match(cookie, /;\s*Domain=/i);
+  },
+);
 
 auth('the session id changes at login and the pre-login session gives no access', async () => {
   const browser = new Browser(t.app);
   await browser.csrfToken();
   const before = browser.cookie;
   assert.ok(before);
-  const response = await browser.request('POST', '/api/v1/auth/login', { username: 'demo-admin', password: DEMO_PASSWORD });
+  const response = await browser.request('POST', '/api/v1/auth/login', {
+    username: 'demo-admin',
+    password: DEMO_PASSWORD,
+  });
   assert.is(response.statusCode, 200);
   assert.ok(browser.cookie);
   assert.is.not(browser.cookie, before);
   // An attacker who planted the pre-login cookie is not logged in.
-  const planted = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: before } });
+  const planted = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/me',
+    headers: { cookie: before },
+  });
   assert.is(planted.statusCode, 401);
   assert.is((await browser.get('/api/v1/me')).statusCode, 200);
 });
@@ -266,7 +310,10 @@ auth('a new password that is too short or contains the username is too weak', as
   const hash = await accountHash(account.personId);
   const before = await auditCount(t.db);
   for (const newPassword of ['short-pw', 'x-pw-weak-is-my-name-x']) {
-    const response = await browser.post('/api/v1/auth/password', { currentPassword: DEMO_PASSWORD, newPassword });
+    const response = await browser.post('/api/v1/auth/password', {
+      currentPassword: DEMO_PASSWORD,
+      newPassword,
+    });
     assert.is(response.statusCode, 400, newPassword);
     assert.is(errorOf(response).code, 'password_too_weak');
   }
@@ -287,75 +334,95 @@ auth('the current password cannot be chosen again', async () => {
   assert.is(await accountHash(account.personId), hash);
 });
 
-auth('after a password change the old password fails, the new one works, and it is audited', async () => {
-  const account = await freshAccount(t.db, 'pw-change');
-  const browser = await browserAs(t.app, account.username);
-  const cookieBefore = browser.cookie;
-  const before = await auditCount(t.db);
-  const newPassword = 'correct-horse-battery-staple';
-  const response = await browser.post('/api/v1/auth/password', { currentPassword: DEMO_PASSWORD, newPassword });
-  assert.is(response.statusCode, 204);
-  assert.is.not(browser.cookie, cookieBefore, 'a new session id after a credential change');
-  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
-  assert.is(await auditCount(t.db), before + 1);
-  const [event] = await auditEvents(t.db, 'auth.password_changed');
-  assert.is(event?.actor_person_id, account.personId);
-  assert.not.ok(event?.details.includes(newPassword));
+auth(
+  'after a password change the old password fails, the new one works, and it is audited',
+  async () => {
+    const account = await freshAccount(t.db, 'pw-change');
+    const browser = await browserAs(t.app, account.username);
+    const cookieBefore = browser.cookie;
+    const before = await auditCount(t.db);
+    const newPassword = 'correct-horse-battery-staple';
+    const response = await browser.post('/api/v1/auth/password', {
+      currentPassword: DEMO_PASSWORD,
+      newPassword,
+    });
+    assert.is(response.statusCode, 204);
+    assert.is.not(browser.cookie, cookieBefore, 'a new session id after a credential change');
+    assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+    assert.is(await auditCount(t.db), before + 1);
+    const [event] = await auditEvents(t.db, 'auth.password_changed');
+    assert.is(event?.actor_person_id, account.personId);
+    assert.not.ok(event?.details.includes(newPassword));
 
-  const old = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(account.username, DEMO_PASSWORD);
-  assert.is(old.statusCode, 401);
-  assert.is(errorOf(old).code, 'invalid_credentials');
-  const fresh = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(account.username, newPassword);
-  assert.is(fresh.statusCode, 200);
-});
+    const old = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(
+      account.username,
+      DEMO_PASSWORD,
+    );
+    assert.is(old.statusCode, 401);
+    assert.is(errorOf(old).code, 'invalid_credentials');
+    const fresh = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(
+      account.username,
+      newPassword,
+    );
+    assert.is(fresh.statusCode, 200);
+  },
+);
 
-auth('an account created by an administrator must change its password before doing anything else', async () => {
-  const admin = await browserAs(t.app, 'demo-admin');
-  const created = await admin.post('/api/v1/people', {
-    employeeNumber: 'NEW-ACC-1',
-    givenName: 'Noor',
-    familyName: 'Visser',
-    email: 'noor.visser@politie.example',
-    language: 'nl',
-  });
-  assert.is(created.statusCode, 201, created.body);
-  const personId = created.json<{ id: string }>().id;
-  const role = await admin.post(`/api/v1/people/${personId}/roles`, {
-    role: 'hr_analyst',
-    unitId: await unitIdByCode(t.db, 'NL'),
-  });
-  assert.is(role.statusCode, 201, role.body);
-  const account = await admin.post(`/api/v1/people/${personId}/account`, { username: 'noor.visser' });
-  assert.is(account.statusCode, 201);
-  const { temporaryPassword } = account.json<{ temporaryPassword: string }>();
+auth(
+  'an account created by an administrator must change its password before doing anything else',
+  async () => {
+    const admin = await browserAs(t.app, 'demo-admin');
+    const created = await admin.post('/api/v1/people', {
+      employeeNumber: 'NEW-ACC-1',
+      givenName: 'Noor',
+      familyName: 'Visser',
+      email: 'noor.visser@politie.example',
+      language: 'nl',
+    });
+    assert.is(created.statusCode, 201, created.body);
+    const personId = created.json<{ id: string }>().id;
+    const role = await admin.post(`/api/v1/people/${personId}/roles`, {
+      role: 'hr_analyst',
+      unitId: await unitIdByCode(t.db, 'NL'),
+    });
+    assert.is(role.statusCode, 201, role.body);
+    const account = await admin.post(`/api/v1/people/${personId}/account`, {
+      username: 'noor.visser',
+    });
+    assert.is(account.statusCode, 201);
+    const { temporaryPassword } = account.json<{ temporaryPassword: string }>();
 
-  const browser = new Browser(t.app);
-  const login = await browser.login('noor.visser', temporaryPassword);
-  assert.is(login.statusCode, 200);
-  assert.is(login.json<MeResponse>().mustChangePassword, true);
+    const browser = new Browser(t.app);
+    const login = await browser.login('noor.visser', temporaryPassword);
+    assert.is(login.statusCode, 200);
+    assert.is(login.json<MeResponse>().mustChangePassword, true);
 
-  const units = await browser.get('/api/v1/units');
-  assert.is(units.statusCode, 403);
-  assert.is(errorOf(units).code, 'password_change_required');
-  assert.is((await browser.get('/api/v1/me')).statusCode, 200);
+    const units = await browser.get('/api/v1/units');
+    assert.is(units.statusCode, 403);
+    assert.is(errorOf(units).code, 'password_change_required');
+    assert.is((await browser.get('/api/v1/me')).statusCode, 200);
 
-  const change = await browser.post('/api/v1/auth/password', {
-    currentPassword: temporaryPassword,
-    newPassword: 'my-own-long-password',
-  });
-  assert.is(change.statusCode, 204);
-  await browser.csrfToken();
-  const me = await browser.get('/api/v1/me');
-  assert.is(me.json<MeResponse>().mustChangePassword, false);
-  assert.is((await browser.get('/api/v1/units')).statusCode, 200);
-});
+    const change = await browser.post('/api/v1/auth/password', {
+      currentPassword: temporaryPassword,
+      newPassword: 'my-own-long-password',
+    });
+    assert.is(change.statusCode, 204);
+    await browser.csrfToken();
+    const me = await browser.get('/api/v1/me');
+    assert.is(me.json<MeResponse>().mustChangePassword, false);
+    assert.is((await browser.get('/api/v1/units')).statusCode, 200);
+  },
+);
 
 auth('changing the password logs out the other sessions of that person', async () => {
   const account = await freshAccount(t.db, 'two-stations');
   const stationA = await browserAs(t.app, account.username);
   const stationB = await browserAs(t.app, account.username);
   const newPassword = 'a brand new passphrase';
-  const changed = await stationA.post('/api/v1/auth/password', { currentPassword: account.password, newPassword });
+  const changed = await stationA.post('/api/v1/auth/password', {
+    currentPassword: account.password,
+    newPassword,
+  });
   assert.is(changed.statusCode, 204, changed.body);
   assert.is((await stationA.get('/api/v1/me')).statusCode, 200);
   const other = await stationB.get('/api/v1/me');
@@ -363,25 +430,32 @@ auth('changing the password logs out the other sessions of that person', async (
   assert.is(errorOf(other).code, 'session_expired');
 });
 
-auth('a deactivated person cannot log in and their open session ends at the next request', async () => {
-  const account = await freshAccount(t.db, 'to-be-deactivated');
-  const victim = await browserAs(t.app, account.username);
-  assert.is((await victim.get('/api/v1/me')).statusCode, 200);
+auth(
+  'a deactivated person cannot log in and their open session ends at the next request',
+  async () => {
+    const account = await freshAccount(t.db, 'to-be-deactivated');
+    const victim = await browserAs(t.app, account.username);
+    assert.is((await victim.get('/api/v1/me')).statusCode, 200);
 
-  const admin = await browserAs(t.app, 'demo-admin');
-  const response = await admin.post(`/api/v1/people/${account.personId}/deactivate`);
-  assert.is(response.statusCode, 200, response.body);
+    const admin = await browserAs(t.app, 'demo-admin');
+    const response = await admin.post(`/api/v1/people/${account.personId}/deactivate`);
+    assert.is(response.statusCode, 200, response.body);
 
-  const me = await victim.get('/api/v1/me');
-  assert.is(me.statusCode, 401);
-  // Deactivation deletes the person's sessions, so the browser is told its session ended.
-  assert.is(errorOf(me).code, 'session_expired');
-  const left = await t.db.selectFrom('session').select('sid').where('person_id', '=', account.personId).execute();
-  assert.is(left.length, 0);
-  const login = await new Browser(t.app, { remoteAddress: '10.3.0.2' }).login(account.username);
-  assert.is(login.statusCode, 401);
-  assert.is(errorOf(login).code, 'invalid_credentials');
-});
+    const me = await victim.get('/api/v1/me');
+    assert.is(me.statusCode, 401);
+    // Deactivation deletes the person's sessions, so the browser is told its session ended.
+    assert.is(errorOf(me).code, 'session_expired');
+    const left = await t.db
+      .selectFrom('session')
+      .select('sid')
+      .where('person_id', '=', account.personId)
+      .execute();
+    assert.is(left.length, 0);
+    const login = await new Browser(t.app, { remoteAddress: '10.3.0.2' }).login(account.username);
+    assert.is(login.statusCode, 401);
+    assert.is(errorOf(login).code, 'invalid_credentials');
+  },
+);
 
 auth.run();
 
@@ -402,7 +476,10 @@ production.after(async () => {
 });
 
 production('the session cookie is named __Host-teamspiegel and is Secure', async () => {
-  const browser = new Browser(p.app, { origin: PROD_ORIGIN, headers: { 'x-forwarded-proto': 'https' } });
+  const browser = new Browser(p.app, {
+    origin: PROD_ORIGIN,
+    headers: { 'x-forwarded-proto': 'https' },
+  });
   const response = await browser.login('demo-admin');
   assert.is(response.statusCode, 200, response.body);
   const cookie = setCookieOf(response);
@@ -416,13 +493,19 @@ production('the session cookie is named __Host-teamspiegel and is Secure', async
   assert.ok(response.headers['strict-transport-security']);
 });
 
-production('a state-changing request from the plain-http origin is refused in production', async () => {
-  const browser = new Browser(p.app, { origin: 'http://localhost:3000', headers: { 'x-forwarded-proto': 'https' } });
-  const before = await auditCount(p.db);
-  const response = await browser.login('demo-admin');
-  assert.is(response.statusCode, 403);
-  assert.is(errorOf(response).code, 'origin_mismatch');
-  assert.is(await auditCount(p.db), before);
-});
+production(
+  'a state-changing request from the plain-http origin is refused in production',
+  async () => {
+    const browser = new Browser(p.app, {
+      origin: 'http://localhost:3000',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    const before = await auditCount(p.db);
+    const response = await browser.login('demo-admin');
+    assert.is(response.statusCode, 403);
+    assert.is(errorOf(response).code, 'origin_mismatch');
+    assert.is(await auditCount(p.db), before);
+  },
+);
 
 production.run();

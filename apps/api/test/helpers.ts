@@ -143,7 +143,11 @@ export async function loggedIn(app: FastifyInstance, username: string): Promise<
 
 /** Ids of well-known demo units by code. */
 export async function unitIdByCode(db: Db, code: string): Promise<string> {
-  const row = await db.selectFrom('unit').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('unit')
+    .select('id')
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

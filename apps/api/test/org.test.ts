@@ -1,8 +1,22 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Unit, UnitDetail, UnitList } from '@teamspiegel/contracts';
-import { auditCount, buildTestApp, personIdByUsername, unitIdByCode, type TestApp } from './helpers.ts';
-import { auditEvents, Browser, browserAs, errorOf, rowCount, tableSnapshot, unitPath } from './support.ts';
+import {
+  auditCount,
+  buildTestApp,
+  personIdByUsername,
+  unitIdByCode,
+  type TestApp,
+} from './helpers.ts';
+import {
+  auditEvents,
+  Browser,
+  browserAs,
+  errorOf,
+  rowCount,
+  tableSnapshot,
+  unitPath,
+} from './support.ts';
 
 const org = suite('org');
 let t: TestApp;
@@ -48,7 +62,10 @@ org('an admin of both organisations lists the units of both', async () => {
     assert.ok(codes.has(code), code);
   }
   assert.is(items.length, await rowCount(t.db, 'unit'));
-  const roots = items.filter((u) => u.parentId === null).map((u) => u.kind).sort();
+  const roots = items
+    .filter((u) => u.parentId === null)
+    .map((u) => u.kind)
+    .sort();
   assert.equal(roots, ['corps', 'zone']);
 });
 
@@ -56,7 +73,11 @@ org('a chief lists only the subtree of their district', async () => {
   const chief = await browserAs(t.app, 'demo-chief');
   const { items } = (await chief.get('/api/v1/units')).json<UnitList>();
   const district = await unitPath(t.db, 'NL-NH-ZW');
-  const inDistrict = await t.db.selectFrom('unit').select(['id', 'path']).where('path', 'like', `${district}%`).execute();
+  const inDistrict = await t.db
+    .selectFrom('unit')
+    .select(['id', 'path'])
+    .where('path', 'like', `${district}%`)
+    .execute();
   assert.ok(items.length > 5);
   assert.equal(items.map((u) => u.id).sort(), inDistrict.map((u) => u.id).sort());
   const paths = new Map(inDistrict.map((u) => [u.id, u.path]));
@@ -71,7 +92,9 @@ org('the works council sees the corps but nothing of the zone', async () => {
   const { items } = response.json<UnitList>();
   const zone = await unitPath(t.db, 'BE-SCH');
   const zoneIds = new Set(
-    (await t.db.selectFrom('unit').select('id').where('path', 'like', `${zone}%`).execute()).map((u) => u.id),
+    (await t.db.selectFrom('unit').select('id').where('path', 'like', `${zone}%`).execute()).map(
+      (u) => u.id,
+    ),
   );
   assert.ok(items.some((u) => u.code === 'NL'));
   assert.not.ok(items.some((u) => zoneIds.has(u.id)));
@@ -81,42 +104,53 @@ org('the works council sees the corps but nothing of the zone', async () => {
   assert.is(errorOf(forbidden).code, 'forbidden');
 });
 
-org('a unit detail has its ancestors from the root, its children and its members with the lead marked', async () => {
-  const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
-  const response = await admin.get(`/api/v1/units/${team}`);
-  assert.is(response.statusCode, 200);
-  const detail = response.json<UnitDetail>();
-  assert.is(detail.unit.code, 'NL-NH-ZW-ZAA-NHB');
-  assert.equal(
-    detail.ancestors.map((a) => a.id),
-    [
-      await unitIdByCode(t.db, 'NL'),
-      await unitIdByCode(t.db, 'NL-NH'),
-      await unitIdByCode(t.db, 'NL-NH-ZW'),
-      await unitIdByCode(t.db, 'NL-NH-ZW-ZAA'),
-    ],
-  );
-  assert.equal(detail.ancestors.map((a) => a.kind), ['corps', 'regional_unit', 'district', 'basisteam']);
-  assert.equal(detail.children, []);
-  const leadId = await personIdByUsername(t.db, 'demo-lead');
-  const officerId = await personIdByUsername(t.db, 'demo-officer');
-  const lead = detail.members.find((m) => m.personId === leadId);
-  const officer = detail.members.find((m) => m.personId === officerId);
-  assert.is(lead?.kind, 'lead');
-  assert.is(officer?.kind, 'member');
-  assert.is(detail.members.filter((m) => m.kind === 'lead').length, 1);
-  assert.is(detail.unit.memberCount, detail.members.length);
+org(
+  'a unit detail has its ancestors from the root, its children and its members with the lead marked',
+  async () => {
+    const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
+    const response = await admin.get(`/api/v1/units/${team}`);
+    assert.is(response.statusCode, 200);
+    const detail = response.json<UnitDetail>();
+    assert.is(detail.unit.code, 'NL-NH-ZW-ZAA-NHB');
+    assert.equal(
+      detail.ancestors.map((a) => a.id),
+      [
+        await unitIdByCode(t.db, 'NL'),
+        await unitIdByCode(t.db, 'NL-NH'),
+        await unitIdByCode(t.db, 'NL-NH-ZW'),
+        await unitIdByCode(t.db, 'NL-NH-ZW-ZAA'),
+      ],
+    );
+    assert.equal(
+      detail.ancestors.map((a) => a.kind),
+      ['corps', 'regional_unit', 'district', 'basisteam'],
+    );
+    assert.equal(detail.children, []);
+    const leadId = await personIdByUsername(t.db, 'demo-lead');
+    const officerId = await personIdByUsername(t.db, 'demo-officer');
+    const lead = detail.members.find((m) => m.personId === leadId);
+    const officer = detail.members.find((m) => m.personId === officerId);
+    assert.is(lead?.kind, 'lead');
+    assert.is(officer?.kind, 'member');
+    assert.is(detail.members.filter((m) => m.kind === 'lead').length, 1);
+    assert.is(detail.unit.memberCount, detail.members.length);
 
-  const basisteam = (await admin.get(`/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA')}`)).json<UnitDetail>();
-  assert.ok(basisteam.children.some((c) => c.id === team));
-  assert.ok(basisteam.children.every((c) => c.parentId === basisteam.unit.id));
-});
+    const basisteam = (
+      await admin.get(`/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA')}`)
+    ).json<UnitDetail>();
+    assert.ok(basisteam.children.some((c) => c.id === team));
+    assert.ok(basisteam.children.every((c) => c.parentId === basisteam.unit.id));
+  },
+);
 
 org('a chief sees ancestors only from their own district down', async () => {
   const chief = await browserAs(t.app, 'demo-chief');
   const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
   const detail = (await chief.get(`/api/v1/units/${team}`)).json<UnitDetail>();
-  assert.equal(detail.ancestors.map((a) => a.kind), ['district', 'basisteam']);
+  assert.equal(
+    detail.ancestors.map((a) => a.kind),
+    ['district', 'basisteam'],
+  );
 });
 
 org('an admin creates a team under a basisteam, audited with the actor', async () => {
@@ -131,22 +165,33 @@ org('an admin creates a team under a basisteam, audited with the actor', async (
   });
   assert.is(response.statusCode, 201);
   const unit = response.json<Unit>();
-  assert.equal({ ...unit, id: '' }, {
-    id: '',
-    parentId,
-    code: 'NL-NH-ZW-WTL-FIETS',
-    name: 'Fietsteam',
-    kind: 'team',
-    archived: false,
-    memberCount: 0,
-  });
+  assert.equal(
+    { ...unit, id: '' },
+    {
+      id: '',
+      parentId,
+      code: 'NL-NH-ZW-WTL-FIETS',
+      name: 'Fietsteam',
+      kind: 'team',
+      archived: false,
+      memberCount: 0,
+    },
+  );
   assert.is(await rowCount(t.db, 'unit'), units + 1);
-  assert.is(await unitPath(t.db, 'NL-NH-ZW-WTL-FIETS'), `${await unitPath(t.db, 'NL-NH-ZW-WTL')}${unit.id}/`);
+  assert.is(
+    await unitPath(t.db, 'NL-NH-ZW-WTL-FIETS'),
+    `${await unitPath(t.db, 'NL-NH-ZW-WTL')}${unit.id}/`,
+  );
   assert.is(await auditCount(t.db), before + 1);
   const [event] = await auditEvents(t.db, 'unit.created');
   assert.is(event?.actor_person_id, adminId);
   assert.is(event?.target_id, unit.id);
-  assert.equal(JSON.parse(event?.details ?? '{}'), { name: 'Fietsteam', code: 'NL-NH-ZW-WTL-FIETS', kind: 'team', parentId });
+  assert.equal(JSON.parse(event?.details ?? '{}'), {
+    name: 'Fietsteam',
+    code: 'NL-NH-ZW-WTL-FIETS',
+    kind: 'team',
+    parentId,
+  });
 });
 
 org('a duplicate unit code is refused with 409 unit_code_taken', () =>
@@ -159,7 +204,8 @@ org('a duplicate unit code is refused with 409 unit_code_taken', () =>
     });
     assert.is(response.statusCode, 409);
     assert.is(errorOf(response).code, 'unit_code_taken');
-  }));
+  }),
+);
 
 org('a kind of unit that does not belong there is refused with 400 unit_kind_not_allowed', () =>
   unchanged(async () => {
@@ -179,7 +225,8 @@ org('a kind of unit that does not belong there is refused with 400 unit_kind_not
       assert.is(response.statusCode, 400, `${kind} under ${parentCode}`);
       assert.is(errorOf(response).code, 'unit_kind_not_allowed');
     }
-  }));
+  }),
+);
 
 org('a rename is audited with the old and the new name', async () => {
   const team = await newTeam();
@@ -187,7 +234,11 @@ org('a rename is audited with the old and the new name', async () => {
   const response = await admin.patch(`/api/v1/units/${team.id}`, { name: 'Hernoemd team' });
   assert.is(response.statusCode, 200);
   assert.is(response.json<Unit>().name, 'Hernoemd team');
-  const row = await t.db.selectFrom('unit').select('name').where('id', '=', team.id).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('unit')
+    .select('name')
+    .where('id', '=', team.id)
+    .executeTakeFirstOrThrow();
   assert.is(row.name, 'Hernoemd team');
   assert.is(await auditCount(t.db), before + 1);
   const [event] = await auditEvents(t.db, 'unit.renamed');
@@ -216,24 +267,37 @@ org("a moved basisteam's teams fall under the new district for that district's c
   const chief = await browserAs(t.app, 'demo-chief');
   const basisteam = await unitIdByCode(t.db, 'NL-NH-KEN-VLS');
   const oldDistrict = await unitIdByCode(t.db, 'NL-NH-KEN');
-  const teams = await t.db.selectFrom('unit').select(['id', 'code']).where('parent_id', '=', basisteam).execute();
+  const teams = await t.db
+    .selectFrom('unit')
+    .select(['id', 'code'])
+    .where('parent_id', '=', basisteam)
+    .execute();
   assert.ok(teams.length >= 4);
-  const listed = async () => new Set((await chief.get('/api/v1/units')).json<UnitList>().items.map((u) => u.id));
+  const listed = async () =>
+    new Set((await chief.get('/api/v1/units')).json<UnitList>().items.map((u) => u.id));
   assert.not.ok((await listed()).has(basisteam));
   assert.is((await chief.get(`/api/v1/units/${teams[0]!.id}`)).statusCode, 403);
 
-  const moved = await admin.patch(`/api/v1/units/${basisteam}`, { parentId: await unitIdByCode(t.db, 'NL-NH-ZW') });
+  const moved = await admin.patch(`/api/v1/units/${basisteam}`, {
+    parentId: await unitIdByCode(t.db, 'NL-NH-ZW'),
+  });
   assert.is(moved.statusCode, 200, moved.body);
   try {
     const now = await listed();
     assert.ok(now.has(basisteam));
     for (const team of teams) {
       assert.ok(now.has(team.id), team.code);
-      assert.ok((await unitPath(t.db, team.code)).startsWith(await unitPath(t.db, 'NL-NH-ZW')), team.code);
+      assert.ok(
+        (await unitPath(t.db, team.code)).startsWith(await unitPath(t.db, 'NL-NH-ZW')),
+        team.code,
+      );
     }
     const detail = await chief.get(`/api/v1/units/${teams[0]!.id}`);
     assert.is(detail.statusCode, 200);
-    assert.equal(detail.json<UnitDetail>().ancestors.map((a) => a.kind), ['district', 'basisteam']);
+    assert.equal(
+      detail.json<UnitDetail>().ancestors.map((a) => a.kind),
+      ['district', 'basisteam'],
+    );
   } finally {
     const back = await admin.patch(`/api/v1/units/${basisteam}`, { parentId: oldDistrict });
     assert.is(back.statusCode, 200);
@@ -244,37 +308,51 @@ org("a moved basisteam's teams fall under the new district for that district's c
 org('a unit cannot be moved below itself or one of its descendants', () =>
   unchanged(async () => {
     const district = await unitIdByCode(t.db, 'NL-NH-ZW');
-    for (const target of [district, await unitIdByCode(t.db, 'NL-NH-ZW-ZAA'), await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB')]) {
+    for (const target of [
+      district,
+      await unitIdByCode(t.db, 'NL-NH-ZW-ZAA'),
+      await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB'),
+    ]) {
       const response = await admin.patch(`/api/v1/units/${district}`, { parentId: target });
       assert.is(response.statusCode, 409);
       assert.is(errorOf(response).code, 'unit_cycle');
     }
-  }));
+  }),
+);
 
 org('a root unit can be neither moved nor archived', () =>
   unchanged(async () => {
     const corps = await unitIdByCode(t.db, 'NL');
-    const move = await admin.patch(`/api/v1/units/${corps}`, { parentId: await unitIdByCode(t.db, 'BE-SCH') });
+    const move = await admin.patch(`/api/v1/units/${corps}`, {
+      parentId: await unitIdByCode(t.db, 'BE-SCH'),
+    });
     assert.is(move.statusCode, 409);
     assert.is(errorOf(move).code, 'root_unit_immutable');
     const archive = await admin.post(`/api/v1/units/${await unitIdByCode(t.db, 'BE-SCH')}/archive`);
     assert.is(archive.statusCode, 409);
     assert.is(errorOf(archive).code, 'root_unit_immutable');
-  }));
+  }),
+);
 
 org('a team with members cannot be archived', () =>
   unchanged(async () => {
-    const response = await admin.post(`/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB')}/archive`);
+    const response = await admin.post(
+      `/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB')}/archive`,
+    );
     assert.is(response.statusCode, 409);
     assert.is(errorOf(response).code, 'unit_has_members');
-  }));
+  }),
+);
 
 org('a unit with active units below it cannot be archived', () =>
   unchanged(async () => {
-    const response = await admin.post(`/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-WTL')}/archive`);
+    const response = await admin.post(
+      `/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-WTL')}/archive`,
+    );
     assert.is(response.statusCode, 409);
     assert.is(errorOf(response).code, 'unit_has_active_children');
-  }));
+  }),
+);
 
 org('an empty team is archived, audited, and then refuses changes', async () => {
   const team = await newTeam();
@@ -282,7 +360,11 @@ org('an empty team is archived, audited, and then refuses changes', async () => 
   const response = await admin.post(`/api/v1/units/${team.id}/archive`);
   assert.is(response.statusCode, 200);
   assert.is(response.json<Unit>().archived, true);
-  const row = await t.db.selectFrom('unit').select('archived_at').where('id', '=', team.id).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('unit')
+    .select('archived_at')
+    .where('id', '=', team.id)
+    .executeTakeFirstOrThrow();
   assert.ok(row.archived_at);
   assert.is(await auditCount(t.db), before + 1);
   const [event] = await auditEvents(t.db, 'unit.archived');
@@ -293,36 +375,55 @@ org('an empty team is archived, audited, and then refuses changes', async () => 
     const rename = await admin.patch(`/api/v1/units/${team.id}`, { name: 'Toch niet' });
     assert.is(rename.statusCode, 409);
     assert.is(errorOf(rename).code, 'unit_archived');
-    const child = await admin.post('/api/v1/units', { parentId: team.id, code: 'UNDER-ARCHIVED', name: 'x', kind: 'team' });
+    const child = await admin.post('/api/v1/units', {
+      parentId: team.id,
+      code: 'UNDER-ARCHIVED',
+      name: 'x',
+      kind: 'team',
+    });
     assert.is(child.statusCode, 409);
     assert.is(errorOf(child).code, 'unit_archived');
   });
 });
 
-org('officers, team leads, HR, chiefs and the works council cannot create, rename or archive units', async () => {
-  const browsers = await Promise.all(
-    ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(async (u) => [u, await browserAs(t.app, u)] as const),
-  );
-  const basisteam = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA');
-  const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
-  await unchanged(async () => {
-    for (const [username, browser] of browsers) {
-      for (const response of [
-        await browser.post('/api/v1/units', { parentId: basisteam, code: `BY-${username}`, name: 'Eigen team', kind: 'team' }),
-        await browser.patch(`/api/v1/units/${team}`, { name: 'Eigen naam' }),
-        await browser.post(`/api/v1/units/${team}/archive`),
-      ]) {
-        assert.is(response.statusCode, 403, `${username}: ${response.body}`);
-        assert.is(errorOf(response).code, 'forbidden');
+org(
+  'officers, team leads, HR, chiefs and the works council cannot create, rename or archive units',
+  async () => {
+    const browsers = await Promise.all(
+      ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(
+        async (u) => [u, await browserAs(t.app, u)] as const,
+      ),
+    );
+    const basisteam = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA');
+    const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
+    await unchanged(async () => {
+      for (const [username, browser] of browsers) {
+        for (const response of [
+          await browser.post('/api/v1/units', {
+            parentId: basisteam,
+            code: `BY-${username}`,
+            name: 'Eigen team',
+            kind: 'team',
+          }),
+          await browser.patch(`/api/v1/units/${team}`, { name: 'Eigen naam' }),
+          await browser.post(`/api/v1/units/${team}/archive`),
+        ]) {
+          assert.is(response.statusCode, 403, `${username}: ${response.body}`);
+          assert.is(errorOf(response).code, 'forbidden');
+        }
       }
-    }
-  });
-});
+    });
+  },
+);
 
 org('a team with members who join later cannot be archived either', async () => {
   const team = await newTeam();
   const person = await personIdByUsername(t.db, 'demo-officer');
-  const added = await admin.post(`/api/v1/people/${person}/memberships`, { unitId: team.id, kind: 'member', joinedOn: '2026-12-15' });
+  const added = await admin.post(`/api/v1/people/${person}/memberships`, {
+    unitId: team.id,
+    kind: 'member',
+    joinedOn: '2026-12-15',
+  });
   assert.is(added.statusCode, 201, added.body);
   await unchanged(async () => {
     const response = await admin.post(`/api/v1/units/${team.id}/archive`);

@@ -1,8 +1,29 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { CreateAccountResponse, MeResponse, PeoplePage, PersonDetail, UnitDetail } from '@teamspiegel/contracts';
-import { auditCount, buildTestApp, personIdByUsername, TODAY, unitIdByCode, type TestApp } from './helpers.ts';
-import { auditEvents, Browser, browserAs, errorOf, rowCount, tableSnapshot, unitPath } from './support.ts';
+import type {
+  CreateAccountResponse,
+  MeResponse,
+  PeoplePage,
+  PersonDetail,
+  UnitDetail,
+} from '@teamspiegel/contracts';
+import {
+  auditCount,
+  buildTestApp,
+  personIdByUsername,
+  TODAY,
+  unitIdByCode,
+  type TestApp,
+} from './helpers.ts';
+import {
+  auditEvents,
+  Browser,
+  browserAs,
+  errorOf,
+  rowCount,
+  tableSnapshot,
+  unitPath,
+} from './support.ts';
 
 const people = suite('people');
 let t: TestApp;
@@ -61,7 +82,9 @@ people('searches by family name: every hit matches and the demo officer is found
   assert.ok(page.items.some((p) => p.id === officer));
   for (const p of page.items) {
     assert.ok(
-      [p.givenName, p.familyName, p.employeeNumber, p.email].some((v) => v.toLowerCase().includes('bakker')),
+      [p.givenName, p.familyName, p.employeeNumber, p.email].some((v) =>
+        v.toLowerCase().includes('bakker'),
+      ),
       p.familyName,
     );
   }
@@ -70,7 +93,11 @@ people('searches by family name: every hit matches and the demo officer is found
 
 people('searches by employee number', async () => {
   const officer = await personIdByUsername(t.db, 'demo-officer');
-  const row = await t.db.selectFrom('person').select('employee_number').where('id', '=', officer).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('person')
+    .select('employee_number')
+    .where('id', '=', officer)
+    .executeTakeFirstOrThrow();
   const page = await search(`q=${row.employee_number}`);
   assert.is(page.total, 1);
   assert.is(page.items[0]?.id, officer);
@@ -111,7 +138,9 @@ people('the unit filter returns exactly the current members of that subtree', as
     .distinct()
     .where('unit.path', 'like', `${prefix}%`)
     .where('membership.joined_on', '<=', TODAY)
-    .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', TODAY)]))
+    .where((eb) =>
+      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', TODAY)]),
+    )
     .where('person.deactivated_at', 'is', null)
     .execute();
   const ids: string[] = [];
@@ -207,7 +236,11 @@ people('an edit changes the given fields and is audited', async () => {
   assert.is(detail.familyName, 'Getrouwd');
   assert.is(detail.email, 'kim.getrouwd@politie.example');
   assert.is(detail.givenName, 'Kim');
-  const row = await t.db.selectFrom('person').selectAll().where('id', '=', person.id).executeTakeFirstOrThrow();
+  const row = await t.db
+    .selectFrom('person')
+    .selectAll()
+    .where('id', '=', person.id)
+    .executeTakeFirstOrThrow();
   assert.is(row.family_name, 'Getrouwd');
   assert.is(await auditCount(t.db), before + 1);
   const event = await lastEvent('person.updated');
@@ -216,141 +249,196 @@ people('an edit changes the given fields and is audited', async () => {
   assert.equal(event.details, { fields: 'family_name,email' });
 });
 
-people('deactivation ends current memberships, removes roles, is audited and freezes the person', async () => {
-  const person = await createPerson();
-  const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHA');
-  assert.is(
-    (await admin.post(`/api/v1/people/${person.id}/memberships`, { unitId: team, kind: 'member', joinedOn: '2026-01-01' })).statusCode,
-    201,
-  );
-  assert.is(
-    (await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'works_council', unitId: await unitIdByCode(t.db, 'NL') })).statusCode,
-    201,
-  );
-  const before = await auditCount(t.db);
-  const response = await admin.post(`/api/v1/people/${person.id}/deactivate`);
-  assert.is(response.statusCode, 200);
-  const detail = response.json<PersonDetail>();
-  assert.is(detail.active, false);
-  assert.equal(detail.memberships.map((m) => m.leftOn), [TODAY]);
-  assert.equal(detail.roleAssignments, []);
-  const row = await t.db.selectFrom('person').select('deactivated_at').where('id', '=', person.id).executeTakeFirstOrThrow();
-  assert.ok(row.deactivated_at);
-  assert.is(await auditCount(t.db), before + 1);
-  const event = await lastEvent('person.deactivated');
-  assert.is(event.actor_person_id, adminId);
-  assert.is(event.target_id, person.id);
-  const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
-  assert.not.ok(roster.members.some((m) => m.personId === person.id));
+people(
+  'deactivation ends current memberships, removes roles, is audited and freezes the person',
+  async () => {
+    const person = await createPerson();
+    const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHA');
+    assert.is(
+      (
+        await admin.post(`/api/v1/people/${person.id}/memberships`, {
+          unitId: team,
+          kind: 'member',
+          joinedOn: '2026-01-01',
+        })
+      ).statusCode,
+      201,
+    );
+    assert.is(
+      (
+        await admin.post(`/api/v1/people/${person.id}/roles`, {
+          role: 'works_council',
+          unitId: await unitIdByCode(t.db, 'NL'),
+        })
+      ).statusCode,
+      201,
+    );
+    const before = await auditCount(t.db);
+    const response = await admin.post(`/api/v1/people/${person.id}/deactivate`);
+    assert.is(response.statusCode, 200);
+    const detail = response.json<PersonDetail>();
+    assert.is(detail.active, false);
+    assert.equal(
+      detail.memberships.map((m) => m.leftOn),
+      [TODAY],
+    );
+    assert.equal(detail.roleAssignments, []);
+    const row = await t.db
+      .selectFrom('person')
+      .select('deactivated_at')
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(row.deactivated_at);
+    assert.is(await auditCount(t.db), before + 1);
+    const event = await lastEvent('person.deactivated');
+    assert.is(event.actor_person_id, adminId);
+    assert.is(event.target_id, person.id);
+    const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
+    assert.not.ok(roster.members.some((m) => m.personId === person.id));
 
-  await unchanged(async () => {
-    const edit = await admin.patch(`/api/v1/people/${person.id}`, { givenName: 'Terug' });
-    assert.is(edit.statusCode, 409);
-    assert.is(errorOf(edit).code, 'person_inactive');
-    const again = await admin.post(`/api/v1/people/${person.id}/deactivate`);
-    assert.is(again.statusCode, 409);
-  });
-});
+    await unchanged(async () => {
+      const edit = await admin.patch(`/api/v1/people/${person.id}`, { givenName: 'Terug' });
+      assert.is(edit.statusCode, 409);
+      assert.is(errorOf(edit).code, 'person_inactive');
+      const again = await admin.post(`/api/v1/people/${person.id}/deactivate`);
+      assert.is(again.statusCode, 409);
+    });
+  },
+);
 
 people('an admin cannot deactivate themselves', () =>
   unchanged(async () => {
     const response = await admin.post(`/api/v1/people/${adminId}/deactivate`);
     assert.is(response.statusCode, 403);
     assert.is(errorOf(response).code, 'forbidden');
-  }));
+  }),
+);
 
-people('creating an account returns a temporary password once and stores only its hash', async () => {
-  const person = await createPerson();
-  const before = await auditCount(t.db);
-  const response = await admin.post(`/api/v1/people/${person.id}/account`, { username: `kim.${counter}` });
-  assert.is(response.statusCode, 201);
-  const body = response.json<CreateAccountResponse>();
-  assert.equal(Object.keys(body).sort(), ['temporaryPassword', 'username']);
-  assert.ok(body.temporaryPassword.length >= 12);
-  const row = await t.db.selectFrom('account').selectAll().where('person_id', '=', person.id).executeTakeFirstOrThrow();
-  assert.is(row.must_change_password, 1);
-  assert.match(row.password_hash, /^\$argon2id\$/);
-  assert.not.ok(row.password_hash.includes(body.temporaryPassword));
-  assert.is(await auditCount(t.db), before + 1);
-  const event = await lastEvent('person.account_created');
-  assert.equal(event.details, { username: body.username });
-  assert.is(event.actor_person_id, adminId);
-  // The detail shows the username, never the password.
-  const detail = await admin.get(`/api/v1/people/${person.id}`);
-  assert.is(detail.json<PersonDetail>().username, body.username);
-  assert.not.ok(detail.body.includes(body.temporaryPassword));
+people(
+  'creating an account returns a temporary password once and stores only its hash',
+  async () => {
+    const person = await createPerson();
+    const before = await auditCount(t.db);
+    const response = await admin.post(`/api/v1/people/${person.id}/account`, {
+      username: `kim.${counter}`,
+    });
+    assert.is(response.statusCode, 201);
+    const body = response.json<CreateAccountResponse>();
+    assert.equal(Object.keys(body).sort(), ['temporaryPassword', 'username']);
+    assert.ok(body.temporaryPassword.length >= 12);
+    const row = await t.db
+      .selectFrom('account')
+      .selectAll()
+      .where('person_id', '=', person.id)
+      .executeTakeFirstOrThrow();
+    assert.is(row.must_change_password, 1);
+    assert.match(row.password_hash, /^\$argon2id\$/);
+    assert.not.ok(row.password_hash.includes(body.temporaryPassword));
+    assert.is(await auditCount(t.db), before + 1);
+    const event = await lastEvent('person.account_created');
+    assert.equal(event.details, { username: body.username });
+    assert.is(event.actor_person_id, adminId);
+    // The detail shows the username, never the password.
+    const detail = await admin.get(`/api/v1/people/${person.id}`);
+    assert.is(detail.json<PersonDetail>().username, body.username);
+    assert.not.ok(detail.body.includes(body.temporaryPassword));
 
-  await unchanged(async () => {
-    const again = await admin.post(`/api/v1/people/${person.id}/account`, { username: `kim.other.${counter}` });
-    assert.is(again.statusCode, 409);
-    assert.is(errorOf(again).code, 'conflict');
-    assert.not.ok('temporaryPassword' in again.json<object>());
-  });
-});
+    await unchanged(async () => {
+      const again = await admin.post(`/api/v1/people/${person.id}/account`, {
+        username: `kim.other.${counter}`,
+      });
+      assert.is(again.statusCode, 409);
+      assert.is(errorOf(again).code, 'conflict');
+      assert.not.ok('temporaryPassword' in again.json<object>());
+    });
+  },
+);
 
 people('a username already in use is refused with 409 username_taken', async () => {
   const person = await createPerson();
   await unchanged(async () => {
-    const response = await admin.post(`/api/v1/people/${person.id}/account`, { username: 'demo-officer' });
+    const response = await admin.post(`/api/v1/people/${person.id}/account`, {
+      username: 'demo-officer',
+    });
     assert.is(response.statusCode, 409);
     assert.is(errorOf(response).code, 'username_taken');
   });
 });
 
-people('becoming lead of one own team ends the member membership the day the lead one starts', async () => {
-  const person = await createPerson();
-  const team = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-NHA');
-  const member = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-    unitId: team,
-    kind: 'member',
-    joinedOn: '2026-01-01',
-  });
-  assert.is(member.statusCode, 201);
-  assert.equal(
-    member.json<PersonDetail>().memberships.map((m) => [m.kind, m.joinedOn, m.leftOn]),
-    [['member', '2026-01-01', null]],
-  );
-  const before = await auditCount(t.db);
-  const lead = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-    unitId: team,
-    kind: 'lead',
-    joinedOn: '2026-06-01',
-  });
-  assert.is(lead.statusCode, 201);
-  const detail = lead.json<PersonDetail>();
-  assert.equal(
-    detail.memberships.map((m) => [m.kind, m.joinedOn, m.leftOn]),
-    [
-      ['lead', '2026-06-01', null],
-      ['member', '2026-01-01', '2026-06-01'],
-    ],
-  );
-  assert.is(await auditCount(t.db), before + 2);
-  const ended = await lastEvent('membership.ended');
-  assert.equal(ended.details, { personId: person.id, unitId: team, kind: 'member', leftOn: '2026-06-01' });
-  const added = await lastEvent('membership.added');
-  assert.equal(added.details, { personId: person.id, unitId: team, kind: 'lead', joinedOn: '2026-06-01' });
-  assert.is(added.actor_person_id, adminId);
+people(
+  'becoming lead of one own team ends the member membership the day the lead one starts',
+  async () => {
+    const person = await createPerson();
+    const team = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-NHA');
+    const member = await admin.post(`/api/v1/people/${person.id}/memberships`, {
+      unitId: team,
+      kind: 'member',
+      joinedOn: '2026-01-01',
+    });
+    assert.is(member.statusCode, 201);
+    assert.equal(
+      member.json<PersonDetail>().memberships.map((m) => [m.kind, m.joinedOn, m.leftOn]),
+      [['member', '2026-01-01', null]],
+    );
+    const before = await auditCount(t.db);
+    const lead = await admin.post(`/api/v1/people/${person.id}/memberships`, {
+      unitId: team,
+      kind: 'lead',
+      joinedOn: '2026-06-01',
+    });
+    assert.is(lead.statusCode, 201);
+    const detail = lead.json<PersonDetail>();
+    assert.equal(
+      detail.memberships.map((m) => [m.kind, m.joinedOn, m.leftOn]),
+      [
+        ['lead', '2026-06-01', null],
+        ['member', '2026-01-01', '2026-06-01'],
+      ],
+    );
+    assert.is(await auditCount(t.db), before + 2);
+    const ended = await lastEvent('membership.ended');
+    assert.equal(ended.details, {
+      personId: person.id,
+      unitId: team,
+      kind: 'member',
+      leftOn: '2026-06-01',
+    });
+    const added = await lastEvent('membership.added');
+    assert.equal(added.details, {
+      personId: person.id,
+      unitId: team,
+      kind: 'lead',
+      joinedOn: '2026-06-01',
+    });
+    assert.is(added.actor_person_id, adminId);
 
-  // The roster of today shows the person once, as a lead.
-  const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
-  const rows = roster.members.filter((m) => m.personId === person.id);
-  assert.equal(rows.map((m) => m.kind), ['lead']);
-  assert.is(roster.unit.memberCount, roster.members.length);
+    // The roster of today shows the person once, as a lead.
+    const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
+    const rows = roster.members.filter((m) => m.personId === person.id);
+    assert.equal(
+      rows.map((m) => m.kind),
+      ['lead'],
+    );
+    assert.is(roster.unit.memberCount, roster.members.length);
 
-  // Overlapping periods of the same kind are a mistake.
-  await unchanged(async () => {
-    for (const [kind, joinedOn] of [
-      ['member', '2026-03-01'],
-      ['lead', '2026-07-01'],
-      ['lead', '2026-06-01'],
-    ] as const) {
-      const response = await admin.post(`/api/v1/people/${person.id}/memberships`, { unitId: team, kind, joinedOn });
-      assert.is(response.statusCode, 409, `${kind} ${joinedOn}`);
-      assert.is(errorOf(response).code, 'membership_overlap');
-    }
-  });
-});
+    // Overlapping periods of the same kind are a mistake.
+    await unchanged(async () => {
+      for (const [kind, joinedOn] of [
+        ['member', '2026-03-01'],
+        ['lead', '2026-07-01'],
+        ['lead', '2026-06-01'],
+      ] as const) {
+        const response = await admin.post(`/api/v1/people/${person.id}/memberships`, {
+          unitId: team,
+          kind,
+          joinedOn,
+        });
+        assert.is(response.statusCode, 409, `${kind} ${joinedOn}`);
+        assert.is(errorOf(response).code, 'membership_overlap');
+      }
+    });
+  },
+);
 
 people('a membership is ended on a date after it began, audited', async () => {
   const person = await createPerson();
@@ -371,9 +459,14 @@ people('a membership is ended on a date after it began, audited', async () => {
   });
 
   const before = await auditCount(t.db);
-  const response = await admin.post(`/api/v1/memberships/${membershipId}/end`, { leftOn: '2026-10-01' });
+  const response = await admin.post(`/api/v1/memberships/${membershipId}/end`, {
+    leftOn: '2026-10-01',
+  });
   assert.is(response.statusCode, 200);
-  assert.equal(response.json<PersonDetail>().memberships.map((m) => m.leftOn), ['2026-10-01']);
+  assert.equal(
+    response.json<PersonDetail>().memberships.map((m) => m.leftOn),
+    ['2026-10-01'],
+  );
   assert.is(await auditCount(t.db), before + 1);
   const event = await lastEvent('membership.ended');
   assert.is(event.target_id, membershipId);
@@ -382,54 +475,83 @@ people('a membership is ended on a date after it began, audited', async () => {
   assert.not.ok(roster.members.some((m) => m.personId === person.id));
 });
 
-people('a chief role on a district shows up in the new chief’s own /me after the first password change', async () => {
-  const person = await createPerson('Chef');
-  const district = await unitIdByCode(t.db, 'NL-NH-KEN');
-  const before = await auditCount(t.db);
-  const assigned = await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'chief', unitId: district });
-  assert.is(assigned.statusCode, 201);
-  const roles = assigned.json<PersonDetail>().roleAssignments;
-  assert.equal(roles.map((r) => [r.role, r.unitId, r.unitKind]), [['chief', district, 'district']]);
-  assert.is(await auditCount(t.db), before + 1);
-  const event = await lastEvent('role.assigned');
-  assert.is(event.actor_person_id, adminId);
-  assert.is(event.target_id, person.id);
-  assert.equal(event.details, { role: 'chief', unitId: district, unitName: 'District Kennemerland' });
+people(
+  'a chief role on a district shows up in the new chief’s own /me after the first password change',
+  async () => {
+    const person = await createPerson('Chef');
+    const district = await unitIdByCode(t.db, 'NL-NH-KEN');
+    const before = await auditCount(t.db);
+    const assigned = await admin.post(`/api/v1/people/${person.id}/roles`, {
+      role: 'chief',
+      unitId: district,
+    });
+    assert.is(assigned.statusCode, 201);
+    const roles = assigned.json<PersonDetail>().roleAssignments;
+    assert.equal(
+      roles.map((r) => [r.role, r.unitId, r.unitKind]),
+      [['chief', district, 'district']],
+    );
+    assert.is(await auditCount(t.db), before + 1);
+    const event = await lastEvent('role.assigned');
+    assert.is(event.actor_person_id, adminId);
+    assert.is(event.target_id, person.id);
+    assert.equal(event.details, {
+      role: 'chief',
+      unitId: district,
+      unitName: 'District Kennemerland',
+    });
 
-  const account = (await admin.post(`/api/v1/people/${person.id}/account`, { username: `chef.${counter}` })).json<CreateAccountResponse>();
-  const chief = new Browser(t.app);
-  assert.is((await chief.login(account.username, account.temporaryPassword)).statusCode, 200);
-  assert.is(
-    (await chief.post('/api/v1/auth/password', { currentPassword: account.temporaryPassword, newPassword: 'een-lang-nieuw-wachtwoord' })).statusCode,
-    204,
-  );
-  await chief.csrfToken();
-  const me = (await chief.get('/api/v1/me')).json<MeResponse>();
-  assert.ok(me.roles.some((r) => r.role === 'chief' && r.unitId === district));
-  assert.ok(me.permissions.includes('org:read'));
-  assert.not.ok(me.permissions.includes('org:manage'));
-  const units = await chief.get('/api/v1/units');
-  assert.is(units.statusCode, 200);
+    const account = (
+      await admin.post(`/api/v1/people/${person.id}/account`, { username: `chef.${counter}` })
+    ).json<CreateAccountResponse>();
+    const chief = new Browser(t.app);
+    assert.is((await chief.login(account.username, account.temporaryPassword)).statusCode, 200);
+    assert.is(
+      (
+        await chief.post('/api/v1/auth/password', {
+          currentPassword: account.temporaryPassword,
+          newPassword: 'een-lang-nieuw-wachtwoord',
+        })
+      ).statusCode,
+      204,
+    );
+    await chief.csrfToken();
+    const me = (await chief.get('/api/v1/me')).json<MeResponse>();
+    assert.ok(me.roles.some((r) => r.role === 'chief' && r.unitId === district));
+    assert.ok(me.permissions.includes('org:read'));
+    assert.not.ok(me.permissions.includes('org:manage'));
+    const units = await chief.get('/api/v1/units');
+    assert.is(units.statusCode, 200);
 
-  // Revoking takes effect at the chief's next request.
-  const revoke = await admin.delete(`/api/v1/role-assignments/${roles[0]!.id}`);
-  assert.is(revoke.statusCode, 200);
-  assert.equal(revoke.json<PersonDetail>().roleAssignments, []);
-  const revoked = await lastEvent('role.revoked');
-  assert.is(revoked.actor_person_id, adminId);
-  assert.is(revoked.target_id, person.id);
-  assert.equal(revoked.details, { role: 'chief', unitId: district });
-  assert.not.ok(await t.db.selectFrom('role_assignment').select('id').where('id', '=', roles[0]!.id).executeTakeFirst());
-  const after = await chief.get('/api/v1/units');
-  assert.is(after.statusCode, 403);
-  assert.is(errorOf(after).code, 'forbidden');
-});
+    // Revoking takes effect at the chief's next request.
+    const revoke = await admin.delete(`/api/v1/role-assignments/${roles[0]!.id}`);
+    assert.is(revoke.statusCode, 200);
+    assert.equal(revoke.json<PersonDetail>().roleAssignments, []);
+    const revoked = await lastEvent('role.revoked');
+    assert.is(revoked.actor_person_id, adminId);
+    assert.is(revoked.target_id, person.id);
+    assert.equal(revoked.details, { role: 'chief', unitId: district });
+    assert.not.ok(
+      await t.db
+        .selectFrom('role_assignment')
+        .select('id')
+        .where('id', '=', roles[0]!.id)
+        .executeTakeFirst(),
+    );
+    const after = await chief.get('/api/v1/units');
+    assert.is(after.statusCode, 403);
+    assert.is(errorOf(after).code, 'forbidden');
+  },
+);
 
 people('a chief cannot be assigned on a team or a top-level unit', async () => {
   const person = await createPerson();
   await unchanged(async () => {
     for (const code of ['NL-NH-ZW-ZAA-NHB', 'NL', 'BE-SCH-INT-A']) {
-      const response = await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'chief', unitId: await unitIdByCode(t.db, code) });
+      const response = await admin.post(`/api/v1/people/${person.id}/roles`, {
+        role: 'chief',
+        unitId: await unitIdByCode(t.db, code),
+      });
       assert.is(response.statusCode, 400, code);
       assert.is(errorOf(response).code, 'role_scope_invalid');
     }
@@ -439,9 +561,16 @@ people('a chief cannot be assigned on a team or a top-level unit', async () => {
 people('the same role on the same unit cannot be assigned twice', async () => {
   const person = await createPerson();
   const unitId = await unitIdByCode(t.db, 'NL-OB');
-  assert.is((await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'hr_analyst', unitId })).statusCode, 201);
+  assert.is(
+    (await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'hr_analyst', unitId }))
+      .statusCode,
+    201,
+  );
   await unchanged(async () => {
-    const response = await admin.post(`/api/v1/people/${person.id}/roles`, { role: 'hr_analyst', unitId });
+    const response = await admin.post(`/api/v1/people/${person.id}/roles`, {
+      role: 'hr_analyst',
+      unitId,
+    });
     assert.is(response.statusCode, 409);
     assert.is(errorOf(response).code, 'role_already_assigned');
   });
@@ -450,7 +579,9 @@ people('the same role on the same unit cannot be assigned twice', async () => {
 people('officers, HR, chiefs and the works council cannot read or manage people', async () => {
   const officer = await personIdByUsername(t.db, 'demo-officer');
   const browsers = await Promise.all(
-    ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(async (u) => [u, await browserAs(t.app, u)] as const),
+    ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(
+      async (u) => [u, await browserAs(t.app, u)] as const,
+    ),
   );
   await unchanged(async () => {
     for (const [username, browser] of browsers) {
@@ -458,7 +589,10 @@ people('officers, HR, chiefs and the works council cannot read or manage people'
         await browser.get('/api/v1/people'),
         await browser.get(`/api/v1/people/${officer}`),
         await browser.patch(`/api/v1/people/${officer}`, { familyName: 'X' }),
-        await browser.post(`/api/v1/people/${officer}/roles`, { role: 'admin', unitId: await unitIdByCode(t.db, 'NL') }),
+        await browser.post(`/api/v1/people/${officer}/roles`, {
+          role: 'admin',
+          unitId: await unitIdByCode(t.db, 'NL'),
+        }),
       ]) {
         assert.is(response.statusCode, 403, `${username}: ${response.body}`);
         assert.is(errorOf(response).code, 'forbidden');
@@ -478,7 +612,11 @@ people('a search for text with _ or % finds it literally', async () => {
   assert.is(response.statusCode, 201);
   const id = response.json<PersonDetail>().id;
   const underscore = await search(`q=${encodeURIComponent('jan_de')}`);
-  assert.equal(underscore.items.map((p) => p.id), [id], 'an underscore in the search is matched literally');
+  assert.equal(
+    underscore.items.map((p) => p.id),
+    [id],
+    'an underscore in the search is matched literally',
+  );
   // A wildcard typed by the user matches nothing more than the literal text.
   const percent = await search(`q=${encodeURIComponent('%')}`);
   assert.is(percent.total, 0);

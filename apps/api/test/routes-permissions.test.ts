@@ -13,7 +13,12 @@ test.after(async () => {
   await t.close();
 });
 
-const PUBLIC = new Set(['/api/v1/auth/login', '/api/v1/auth/csrf', '/api/v1/openapi.json', '/api/v1/health']);
+const PUBLIC = new Set([
+  '/api/v1/auth/login',
+  '/api/v1/auth/csrf',
+  '/api/v1/openapi.json',
+  '/api/v1/health',
+]);
 
 test('every registered route declares a known permission', () => {
   assert.ok(t.app.routePermissions.length > 20, 'routes were enumerated');
@@ -47,13 +52,19 @@ test('the app refuses to start when a route declares no permission', async () =>
 });
 
 /** Fills path parameters with a syntactically valid id that exists nowhere. */
-const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
+const concrete = (url: string) =>
+  url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 
 test('an anonymous request to any non-public /api route gets 401', async () => {
   const anonymous = new Client(t.app);
   for (const route of t.app.routePermissions) {
-    if (!route.url.startsWith('/api/') || route.permission === 'public' || route.method === 'HEAD') continue;
-    const response = await anonymous.request(route.method as 'GET', concrete(route.url), route.method === 'GET' ? undefined : {});
+    if (!route.url.startsWith('/api/') || route.permission === 'public' || route.method === 'HEAD')
+      continue;
+    const response = await anonymous.request(
+      route.method as 'GET',
+      concrete(route.url),
+      route.method === 'GET' ? undefined : {},
+    );
     assert.is(response.statusCode, 401, `${route.method} ${route.url}`);
     assert.is(response.json<{ code: string }>().code, 'unauthenticated');
   }
@@ -62,11 +73,19 @@ test('an anonymous request to any non-public /api route gets 401', async () => {
 test('an officer gets 403 on every administrator route', async () => {
   const officer = await loggedIn(t.app, 'demo-officer');
   const adminRoutes = t.app.routePermissions.filter(
-    (r) => r.url.startsWith('/api/') && r.permission !== 'public' && r.permission !== 'session' && r.method !== 'HEAD',
+    (r) =>
+      r.url.startsWith('/api/') &&
+      r.permission !== 'public' &&
+      r.permission !== 'session' &&
+      r.method !== 'HEAD',
   );
   assert.ok(adminRoutes.length >= 15);
   for (const route of adminRoutes) {
-    const response = await officer.request(route.method as 'GET', concrete(route.url), route.method === 'GET' ? undefined : {});
+    const response = await officer.request(
+      route.method as 'GET',
+      concrete(route.url),
+      route.method === 'GET' ? undefined : {},
+    );
     assert.is(response.statusCode, 403, `${route.method} ${route.url}`);
     assert.is(response.json<{ code: string }>().code, 'forbidden');
   }

@@ -114,7 +114,15 @@ export async function browserAs(
 /** Number of rows in a table. */
 export async function rowCount(
   db: Db,
-  table: 'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'session' | 'audit_event' | 'login_throttle',
+  table:
+    | 'unit'
+    | 'person'
+    | 'account'
+    | 'membership'
+    | 'role_assignment'
+    | 'session'
+    | 'audit_event'
+    | 'login_throttle',
 ): Promise<number> {
   const row = await db
     .selectFrom(table)
@@ -129,9 +137,7 @@ export async function tableSnapshot(
   table: 'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'audit_event',
 ): Promise<string> {
   const rows = await db.selectFrom(table).selectAll().execute();
-  return JSON.stringify(
-    rows.map((r) => JSON.stringify(r)).sort(),
-  );
+  return JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
 }
 
 export interface AuditRow {
@@ -158,8 +164,15 @@ export async function auditEvents(db: Db, action: string): Promise<AuditRow[]> {
  * The demo zone's functional administrator (admin on the zone root only). The seed gives them no
  * login; this creates one with a known password, as an operator would.
  */
-export async function zoneAdminAccount(db: Db, username = 'zone-admin'): Promise<{ personId: string; username: string }> {
-  const zone = await db.selectFrom('unit').select('id').where('code', '=', 'BE-SCH').executeTakeFirstOrThrow();
+export async function zoneAdminAccount(
+  db: Db,
+  username = 'zone-admin',
+): Promise<{ personId: string; username: string }> {
+  const zone = await db
+    .selectFrom('unit')
+    .select('id')
+    .where('code', '=', 'BE-SCH')
+    .executeTakeFirstOrThrow();
   const demoAdmin = await db
     .selectFrom('account')
     .select('person_id')
@@ -172,7 +185,11 @@ export async function zoneAdminAccount(db: Db, username = 'zone-admin'): Promise
     .where('unit_id', '=', zone.id)
     .where('person_id', '!=', demoAdmin.person_id)
     .executeTakeFirstOrThrow();
-  const existing = await db.selectFrom('account').select('username').where('person_id', '=', row.person_id).executeTakeFirst();
+  const existing = await db
+    .selectFrom('account')
+    .select('username')
+    .where('person_id', '=', row.person_id)
+    .executeTakeFirst();
   if (existing) return { personId: row.person_id, username: existing.username };
   await db
     .insertInto('account')
@@ -188,7 +205,11 @@ export async function zoneAdminAccount(db: Db, username = 'zone-admin'): Promise
 }
 
 export async function unitPath(db: Db, code: string): Promise<string> {
-  const row = await db.selectFrom('unit').select('path').where('code', '=', code).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('unit')
+    .select('path')
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
   return row.path;
 }
 

@@ -46,20 +46,31 @@ web('hashed assets are served and cached for a year', async () => {
   assert.match(response.headers['cache-control'] as string, /immutable/);
 });
 
-web('the CSP admits exactly the inline boot script by its hash, and the declared style hash', async () => {
-  const csp = (await t.app.inject('/')).headers['content-security-policy'] as string;
-  const bootHash = `'sha256-${createHash('sha256').update(BOOT).digest('base64')}'`;
-  const scriptSrc = csp.split(';').find((d) => d.startsWith('script-src')) ?? '';
-  assert.ok(scriptSrc.includes(bootHash), scriptSrc);
-  assert.not.ok(scriptSrc.includes('unsafe-inline'));
-  assert.not.ok(scriptSrc.includes('sha256-ignored'), 'script hashes come from the file, not the meta tag');
-  const styleSrc = csp.split(';').find((d) => d.startsWith('style-src')) ?? '';
-  assert.ok(styleSrc.includes(STYLE_HASH));
-  assert.not.ok(styleSrc.includes('unsafe-inline'));
-});
+web(
+  'the CSP admits exactly the inline boot script by its hash, and the declared style hash',
+  async () => {
+    const csp = (await t.app.inject('/')).headers['content-security-policy'] as string;
+    const bootHash = `'sha256-${createHash('sha256').update(BOOT).digest('base64')}'`;
+    const scriptSrc = csp.split(';').find((d) => d.startsWith('script-src')) ?? '';
+    assert.ok(scriptSrc.includes(bootHash), scriptSrc);
+    assert.not.ok(scriptSrc.includes('unsafe-inline'));
+    assert.not.ok(
+      scriptSrc.includes('sha256-ignored'),
+      'script hashes come from the file, not the meta tag',
+    );
+    const styleSrc = csp.split(';').find((d) => d.startsWith('style-src')) ?? '';
+    assert.ok(styleSrc.includes(STYLE_HASH));
+    assert.not.ok(styleSrc.includes('unsafe-inline'));
+  },
+);
 
 web('paths outside the build never reach the file system', async () => {
-  for (const url of ['/../package.json', '/%2e%2e/%2e%2e/package.json', '/_app/../../session-secret', '/%E0%A4%A']) {
+  for (const url of [
+    '/../package.json',
+    '/%2e%2e/%2e%2e/package.json',
+    '/_app/../../session-secret',
+    '/%E0%A4%A',
+  ]) {
     const response = await t.app.inject(url);
     // The SPA shell, a 404 or a refused URL; never the file.
     assert.ok([200, 400, 404].includes(response.statusCode), `${url}: ${response.statusCode}`);

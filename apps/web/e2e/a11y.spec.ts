@@ -5,10 +5,14 @@ import { login, type DemoAccount } from './helpers.ts';
 /** No serious or critical WCAG 2.x A/AA violations on the page as it is now. */
 async function expectAccessible(page: Page, label: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
-    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    bad.map(
+      (v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
   ).toEqual([]);
 }
 
@@ -18,7 +22,14 @@ test('login page', async ({ page }) => {
   await expectAccessible(page, 'login');
 });
 
-const accounts: DemoAccount[] = ['demo-admin', 'demo-hr', 'demo-chief', 'demo-lead', 'demo-officer', 'demo-council'];
+const accounts: DemoAccount[] = [
+  'demo-admin',
+  'demo-hr',
+  'demo-chief',
+  'demo-lead',
+  'demo-officer',
+  'demo-council',
+];
 for (const account of accounts) {
   test(`home page of ${account}`, async ({ page }) => {
     await login(page, account);
@@ -61,7 +72,9 @@ test('admin pages', async ({ page }) => {
 test('no-access and not-found pages', async ({ page }) => {
   await login(page, 'demo-officer');
   await page.goto('/admin/people');
-  await expect(page.getByRole('heading', { level: 1, name: /^(Geen toegang|No access)$/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^(Geen toegang|No access)$/ }),
+  ).toBeVisible();
   await expectAccessible(page, 'no access');
   await page.goto('/nope');
   await expectAccessible(page, 'not found');

@@ -18,11 +18,16 @@ for (const path of ['/admin/people', '/admin/units', '/admin/audit', '/admin/peo
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1, name: NO_ACCESS })).toBeVisible();
     await expect(page.getByRole('table')).toHaveCount(0);
-    await expect(page.getByRole('navigation', { name: /^(Organisatieboom|Organisation tree)$/ })).toHaveCount(0);
+    await expect(
+      page.getByRole('navigation', { name: /^(Organisatieboom|Organisation tree)$/ }),
+    ).toHaveCount(0);
   });
 }
 
-test('an officer opening a person page by id sees the no-access message', async ({ page, browser }) => {
+test('an officer opening a person page by id sees the no-access message', async ({
+  page,
+  browser,
+}) => {
   // Find a real person id as an administrator first, in a separate session.
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
@@ -40,7 +45,9 @@ test('an officer opening a person page by id sees the no-access message', async 
 test('the works council reads the audit log but cannot manage people', async ({ page }) => {
   await login(page, 'demo-council');
   await page.goto('/admin/audit');
-  await expect(page.getByRole('heading', { level: 1, name: /^(Auditlog|Audit log)$/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^(Auditlog|Audit log)$/ }),
+  ).toBeVisible();
   await page.goto('/admin/people/new');
   await expect(page.getByRole('heading', { level: 1, name: NO_ACCESS })).toBeVisible();
 });

@@ -2,7 +2,8 @@ import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = process.env.TEAMSPIEGEL_DEMO_PASSWORD ?? 'demo-password-for-tests';
 
-export type DemoAccount = 'demo-admin' | 'demo-hr' | 'demo-chief' | 'demo-lead' | 'demo-officer' | 'demo-council';
+export type DemoAccount =
+  'demo-admin' | 'demo-hr' | 'demo-chief' | 'demo-lead' | 'demo-officer' | 'demo-council';
 
 /** Logs in through the form, as a person would; the home page is shown afterwards. */
 export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {

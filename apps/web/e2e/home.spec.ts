@@ -9,7 +9,8 @@ const ROLE_HEADINGS: Record<DemoAccount, RegExp> = {
   'demo-chief': /^(Chef|Diensthoofd|Chief)$/,
   'demo-lead': /^(Leidinggevende|Teamchef|Team lead)$/,
   'demo-officer': /^(Medewerker|Officer)$/,
-  'demo-council': /^(Ondernemingsraad en privacy|Overlegcomité en privacy|Works council and privacy)$/,
+  'demo-council':
+    /^(Ondernemingsraad en privacy|Overlegcomité en privacy|Works council and privacy)$/,
 };
 
 for (const [account, heading] of Object.entries(ROLE_HEADINGS) as [DemoAccount, RegExp][]) {
@@ -28,11 +29,15 @@ test('a wrong password gives a readable message and no session', async ({ page }
   await page.getByLabel('Gebruikersnaam').fill('demo-admin');
   await page.getByLabel('Wachtwoord').fill('not-the-password');
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect(page.getByRole('alert')).toContainText('De gebruikersnaam of het wachtwoord klopt niet.');
+  await expect(page.getByRole('alert')).toContainText(
+    'De gebruikersnaam of het wachtwoord klopt niet.',
+  );
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('the language picker on the login page switches the interface to English', async ({ page }) => {
+test('the language picker on the login page switches the interface to English', async ({
+  page,
+}) => {
   await page.goto('/login');
   await page.getByLabel('Taal').selectOption('en');
   await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
@@ -46,13 +51,19 @@ test('after login you land on the page you asked for', async ({ page }) => {
   await page.goto('/admin/audit');
   await expect(page).toHaveURL(/\/login\?returnTo=%2Fadmin%2Faudit/);
   await page.getByLabel('Gebruikersnaam').fill('demo-admin');
-  await page.getByLabel('Wachtwoord').fill(process.env.TEAMSPIEGEL_DEMO_PASSWORD ?? 'demo-password-for-tests');
+  await page
+    .getByLabel('Wachtwoord')
+    .fill(process.env.TEAMSPIEGEL_DEMO_PASSWORD ?? 'demo-password-for-tests');
   await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /^(Auditlog|Audit log)$/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^(Auditlog|Audit log)$/ }),
+  ).toBeVisible();
 });
 
 test('an unknown page shows a not-found message', async ({ page }) => {
   await login(page, 'demo-officer');
   await page.goto('/does-not-exist');
-  await expect(page.getByRole('heading', { level: 1, name: /^(Pagina niet gevonden|Page not found)$/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { level: 1, name: /^(Pagina niet gevonden|Page not found)$/ }),
+  ).toBeVisible();
 });

@@ -1,13 +1,18 @@
 import { expect, test } from '@playwright/test';
 import { login } from './helpers.ts';
 
-test('an administrator creates a person, adds them to a team and then makes them its lead', async ({ page }) => {
+test('an administrator creates a person, adds them to a team and then makes them its lead', async ({
+  page,
+}) => {
   const stamp = Date.now().toString(36).toUpperCase();
   const employeeNumber = `E2E-${stamp}`;
   const familyName = `Testpersoon${stamp}`;
 
   await login(page, 'demo-admin');
-  await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Personen' }).click();
+  await page
+    .getByRole('navigation', { name: 'Hoofdmenu' })
+    .getByRole('link', { name: 'Personen' })
+    .click();
   await page.getByRole('link', { name: 'Persoon toevoegen' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Persoon toevoegen' })).toBeVisible();
 
@@ -59,10 +64,14 @@ test('an administrator creates a person, adds them to a team and then makes them
   // And the unit page lists them with the lead badge.
   await leadRow.getByRole('link', { name: /Noodhulp A/ }).click();
   const members = page.getByRole('region', { name: 'Huidige leden' });
-  await expect(members.getByRole('row').filter({ hasText: familyName })).toContainText('Leidinggevende');
+  await expect(members.getByRole('row').filter({ hasText: familyName })).toContainText(
+    'Leidinggevende',
+  );
 });
 
-test('an administrator creates an account and sees the temporary password once', async ({ page }) => {
+test('an administrator creates an account and sees the temporary password once', async ({
+  page,
+}) => {
   const stamp = Date.now().toString(36);
   await login(page, 'demo-admin');
   await page.goto('/admin/people/new');
@@ -80,7 +89,9 @@ test('an administrator creates an account and sees the temporary password once',
   await expect(account.getByTestId('temporary-password')).not.toBeEmpty();
 
   await page.reload();
-  await expect(page.getByRole('region', { name: 'Account' }).getByTestId('temporary-password')).toHaveCount(0);
+  await expect(
+    page.getByRole('region', { name: 'Account' }).getByTestId('temporary-password'),
+  ).toHaveCount(0);
 });
 
 test('searching people narrows the list', async ({ page }) => {

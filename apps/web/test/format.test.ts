@@ -1,6 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AUDIT_ACTIONS, ASSIGNABLE_ROLES, LANGUAGES, MEMBERSHIP_KINDS, UNIT_KINDS } from '@teamspiegel/contracts';
+import {
+  AUDIT_ACTIONS,
+  ASSIGNABLE_ROLES,
+  LANGUAGES,
+  MEMBERSHIP_KINDS,
+  UNIT_KINDS,
+} from '@teamspiegel/contracts';
 import {
   AUDIT_ACTION_LIST,
   ASSIGNABLE_ROLE_LIST,
@@ -9,7 +15,14 @@ import {
   UNIT_KIND_LIST,
   isAuditAction,
 } from '../src/lib/constants.ts';
-import { formatDate, localIsoDate, pageCount, parsePage, fullName, formatDateTime } from '../src/lib/format.ts';
+import {
+  formatDate,
+  localIsoDate,
+  pageCount,
+  parsePage,
+  fullName,
+  formatDateTime,
+} from '../src/lib/format.ts';
 import { loginUrl, safeReturnPath } from '../src/lib/paths.ts';
 
 test('formatDate shows a calendar date in the reader’s language without shifting the day', () => {
@@ -19,7 +32,10 @@ test('formatDate shows a calendar date in the reader’s language without shifti
 });
 
 test('formatDateTime uses the given time zone', () => {
-  assert.match(formatDateTime('en', '2025-03-01T23:30:00Z', 'Europe/Amsterdam'), /2 Mar 2025, 00:30/);
+  assert.match(
+    formatDateTime('en', '2025-03-01T23:30:00Z', 'Europe/Amsterdam'),
+    /2 Mar 2025, 00:30/,
+  );
   assert.is(formatDateTime('en', 'garbage'), 'garbage');
 });
 

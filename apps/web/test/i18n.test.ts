@@ -15,7 +15,11 @@ test('every API error code has its own message in nl, nl-BE and en', () => {
       const message = translateError(language, code);
       assert.ok(message.length > 10, `${language}/${code} is empty`);
       assert.is.not(message, code, `${language}/${code} shows the raw code`);
-      assert.is.not(message, generic[language], `${language}/${code} falls back to the generic message`);
+      assert.is.not(
+        message,
+        generic[language],
+        `${language}/${code} falls back to the generic message`,
+      );
     }
   }
 });
@@ -53,18 +57,34 @@ test('nl-BE only overrides keys that exist in nl', () => {
 test('English has every key, and no message is empty in any language', () => {
   for (const key of keys) {
     assert.ok(en[key].trim().length > 0, `en/${key}`);
-    for (const language of LANGUAGES) assert.ok(translate(language, key).trim().length > 0, `${language}/${key}`);
+    for (const language of LANGUAGES)
+      assert.ok(translate(language, key).trim().length > 0, `${language}/${key}`);
   }
 });
 
 test('placeholders are filled in and the same placeholders exist in every language', () => {
   assert.is(translate('nl', 'home.title', { name: 'Sanne' }), 'Welkom, Sanne');
-  assert.is(translate('en', 'pagination.status', { page: 2, pages: 5, total: 101 }), 'Page 2 of 5 (101 results)');
-  assert.is(translate('en', 'home.title'), 'Welcome, {name}', 'a missing parameter stays visible rather than vanishing');
-  const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  assert.is(
+    translate('en', 'pagination.status', { page: 2, pages: 5, total: 101 }),
+    'Page 2 of 5 (101 results)',
+  );
+  assert.is(
+    translate('en', 'home.title'),
+    'Welcome, {name}',
+    'a missing parameter stays visible rather than vanishing',
+  );
+  const placeholders = (s: string) =>
+    [...s.matchAll(/\{(\w+)\}/g)]
+      .map((m) => m[1])
+      .sort()
+      .join(',');
   for (const key of keys) {
     for (const language of LANGUAGES) {
-      assert.is(placeholders(translate(language, key)), placeholders(nl[key]), `${language}/${key}`);
+      assert.is(
+        placeholders(translate(language, key)),
+        placeholders(nl[key]),
+        `${language}/${key}`,
+      );
     }
   }
 });

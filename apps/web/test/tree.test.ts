@@ -3,7 +3,12 @@ import * as assert from 'uvu/assert';
 import type { Unit, UnitKind } from '@teamspiegel/contracts';
 import { buildUnitTree, flattenTree, matchesUnit, subtreeIds, unitPath } from '../src/lib/tree.ts';
 
-const unit = (id: string, parentId: string | null, name: string, kind: UnitKind = 'team'): Unit => ({
+const unit = (
+  id: string,
+  parentId: string | null,
+  name: string,
+  kind: UnitKind = 'team',
+): Unit => ({
   id,
   parentId,
   code: id.toUpperCase(),

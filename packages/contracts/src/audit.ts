@@ -33,7 +33,10 @@ export const AuditEvent = Type.Object(
     targetType: Type.Union([Type.String(), Type.Null()]),
     targetId: Type.Union([Type.String(), Type.Null()]),
     /** Small structured facts about the change (old and new names, role, unit). Never answers. */
-    details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    details: Type.Record(
+      Type.String(),
+      Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+    ),
   },
   { additionalProperties: false },
 );

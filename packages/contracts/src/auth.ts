@@ -3,10 +3,7 @@ import { Id, LanguageSchema } from './common.ts';
 import { PermissionSchema, RoleSchema } from './roles.ts';
 import { UnitKindSchema } from './org.ts';
 
-export const CsrfResponse = Type.Object(
-  { token: Type.String() },
-  { additionalProperties: false },
-);
+export const CsrfResponse = Type.Object({ token: Type.String() }, { additionalProperties: false });
 
 export const LoginBody = Type.Object(
   {

@@ -32,10 +32,7 @@ export const Unit = Type.Object(
 );
 export type Unit = Static<typeof Unit>;
 
-export const UnitList = Type.Object(
-  { items: Type.Array(Unit) },
-  { additionalProperties: false },
-);
+export const UnitList = Type.Object({ items: Type.Array(Unit) }, { additionalProperties: false });
 export type UnitList = Static<typeof UnitList>;
 
 export const UnitMember = Type.Object(
@@ -57,7 +54,10 @@ export const UnitDetail = Type.Object(
     unit: Unit,
     /** From the root down to the parent. */
     ancestors: Type.Array(
-      Type.Object({ id: Id, name: Type.String(), kind: UnitKindSchema }, { additionalProperties: false }),
+      Type.Object(
+        { id: Id, name: Type.String(), kind: UnitKindSchema },
+        { additionalProperties: false },
+      ),
     ),
     children: Type.Array(Unit),
     members: Type.Array(UnitMember),
@@ -67,7 +67,11 @@ export const UnitDetail = Type.Object(
 );
 export type UnitDetail = Static<typeof UnitDetail>;
 
-const UnitCode = Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
+const UnitCode = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+});
 const UnitName = Type.String({ minLength: 1, maxLength: 120 });
 
 export const CreateUnitBody = Type.Object(

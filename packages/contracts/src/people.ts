@@ -126,10 +126,7 @@ export const AddMembershipBody = Type.Object(
 );
 export type AddMembershipBody = Static<typeof AddMembershipBody>;
 
-export const EndMembershipBody = Type.Object(
-  { leftOn: DateOnly },
-  { additionalProperties: false },
-);
+export const EndMembershipBody = Type.Object({ leftOn: DateOnly }, { additionalProperties: false });
 export type EndMembershipBody = Static<typeof EndMembershipBody>;
 
 export const AssignRoleBody = Type.Object(

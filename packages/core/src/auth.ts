@@ -11,7 +11,11 @@ export interface ThrottlePolicy {
 }
 
 /** Per account: a person typing a wrong password a few times is never slowed down much. */
-export const ACCOUNT_THROTTLE: ThrottlePolicy = { freeFailures: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+export const ACCOUNT_THROTTLE: ThrottlePolicy = {
+  freeFailures: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 60_000,
+};
 /** Per client address: a shared station gateway gets more room, a sprayer is slowed hard. */
 export const ADDRESS_THROTTLE: ThrottlePolicy = {
   freeFailures: 20,
@@ -47,7 +51,8 @@ export function passwordProblem(input: {
   currentPassword?: string;
 }): PasswordProblem | null {
   if ([...input.password].length < MIN_PASSWORD_LENGTH) return 'too_short';
-  if (input.password.toLowerCase().includes(input.username.toLowerCase())) return 'contains_username';
+  if (input.password.toLowerCase().includes(input.username.toLowerCase()))
+    return 'contains_username';
   if (input.currentPassword !== undefined && input.password === input.currentPassword) {
     return 'same_as_current';
   }

@@ -11,7 +11,8 @@ import {
 const throttle = suite('login throttling');
 
 throttle('the first failures cost nothing', () => {
-  for (let f = 0; f <= ACCOUNT_THROTTLE.freeFailures; f++) assert.is(throttleDelayMs(f, ACCOUNT_THROTTLE), 0);
+  for (let f = 0; f <= ACCOUNT_THROTTLE.freeFailures; f++)
+    assert.is(throttleDelayMs(f, ACCOUNT_THROTTLE), 0);
 });
 
 throttle('each further failure doubles the delay', () => {
@@ -46,12 +47,18 @@ passwords('counts characters, not bytes', () => {
 });
 
 passwords('refuses a password containing the username', () => {
-  assert.is(passwordProblem({ password: 'my-Demo-Lead-secret', username: 'demo-lead' }), 'contains_username');
+  assert.is(
+    passwordProblem({ password: 'my-Demo-Lead-secret', username: 'demo-lead' }),
+    'contains_username',
+  );
 });
 
 passwords('refuses the current password as the new one', () => {
   const same = 'a long enough password';
-  assert.is(passwordProblem({ password: same, username: 'x', currentPassword: same }), 'same_as_current');
+  assert.is(
+    passwordProblem({ password: same, username: 'x', currentPassword: same }),
+    'same_as_current',
+  );
 });
 
 throttle.run();

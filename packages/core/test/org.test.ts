@@ -1,6 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { childPath, isCurrentOn, mayContain, periodsOverlap, wouldCreateCycle } from '../src/index.ts';
+import {
+  childPath,
+  isCurrentOn,
+  mayContain,
+  periodsOverlap,
+  wouldCreateCycle,
+} from '../src/index.ts';
 
 const org = suite('org');
 
@@ -12,7 +18,15 @@ org('teams sit under basisteams and services, never under teams', () => {
 });
 
 org('a corps or zone is never placed below another unit', () => {
-  for (const parent of ['corps', 'zone', 'regional_unit', 'district', 'basisteam', 'service', 'team'] as const) {
+  for (const parent of [
+    'corps',
+    'zone',
+    'regional_unit',
+    'district',
+    'basisteam',
+    'service',
+    'team',
+  ] as const) {
     assert.not.ok(mayContain(parent, 'corps'));
     assert.not.ok(mayContain(parent, 'zone'));
   }
@@ -34,7 +48,12 @@ org('half-open periods that only touch do not overlap', () => {
   const first = { joinedOn: '2025-01-01', leftOn: '2025-06-01' };
   assert.not.ok(periodsOverlap(first, { joinedOn: '2025-06-01', leftOn: null }));
   assert.ok(periodsOverlap(first, { joinedOn: '2025-05-31', leftOn: null }));
-  assert.ok(periodsOverlap({ joinedOn: '2020-01-01', leftOn: null }, { joinedOn: '2030-01-01', leftOn: null }));
+  assert.ok(
+    periodsOverlap(
+      { joinedOn: '2020-01-01', leftOn: null },
+      { joinedOn: '2030-01-01', leftOn: null },
+    ),
+  );
 });
 
 org('a membership is current from its first day until the day before it ends', () => {

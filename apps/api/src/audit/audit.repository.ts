@@ -20,7 +20,9 @@ export interface AuditEntry {
 }
 
 /** Where a logged-in person belongs, for filing their own events (login, logout, password). */
-export function homePathOf(actor: { grants: readonly { role: string; unitPath: string }[] }): string | null {
+export function homePathOf(actor: {
+  grants: readonly { role: string; unitPath: string }[];
+}): string | null {
   const membership = actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead');
   return (membership ?? actor.grants[0])?.unitPath ?? null;
 }
@@ -56,7 +58,9 @@ export async function listAudit(
   const readable = [...new Set(query.scope.map(organisationOf))];
   const roots = await db.selectFrom('unit').select('path').where('parent_id', 'is', null).execute();
   const readsAll = roots.every((r) => readable.includes(r.path));
-  let base = db.selectFrom('audit_event').leftJoin('person', 'person.id', 'audit_event.actor_person_id');
+  let base = db
+    .selectFrom('audit_event')
+    .leftJoin('person', 'person.id', 'audit_event.actor_person_id');
   if (!readsAll) {
     base = readable.length
       ? base.where('audit_event.organisation_path', 'in', readable)

@@ -24,7 +24,12 @@ export function auditRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }
       const page = query.page ?? 1;
       const pageSize = query.pageSize ?? 25;
       const actor = actorOf(request);
-      const result = await listAudit(db, { ...query, page, pageSize, scope: scopeOf(actor.grants, 'audit:read') });
+      const result = await listAudit(db, {
+        ...query,
+        page,
+        pageSize,
+        scope: scopeOf(actor.grants, 'audit:read'),
+      });
       if (page === 1) {
         await recordAudit(db, clock.now(), {
           actorId: actor.personId,

@@ -37,7 +37,10 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
 
   r.get(
     '/api/v1/auth/csrf',
-    { config: { permission: 'public' }, schema: { response: { 200: CsrfResponse, ...errorResponses } } },
+    {
+      config: { permission: 'public' },
+      schema: { response: { 200: CsrfResponse, ...errorResponses } },
+    },
     (_request, reply) => ({ token: reply.generateCsrf() }),
   );
 
@@ -53,7 +56,11 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const waitMs = await loginWaitMs(db, username, request.ip, now);
       if (waitMs > 0) {
         reply.header('retry-after', Math.ceil(waitMs / 1000));
-        throw new AppError(429, 'login_throttled', 'Too many attempts. Please wait a moment and try again.');
+        throw new AppError(
+          429,
+          'login_throttled',
+          'Too many attempts. Please wait a moment and try again.',
+        );
       }
 
       const account = await db
@@ -63,7 +70,10 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         .where('account.username', '=', username.toLowerCase())
         .executeTakeFirst();
       // Always verify one hash, so timing does not tell an unknown user from a wrong password.
-      const valid = await verifyPassword(account?.password_hash ?? (await decoyPasswordHash()), password);
+      const valid = await verifyPassword(
+        account?.password_hash ?? (await decoyPasswordHash()),
+        password,
+      );
       const actor =
         account && valid && !account.deactivated_at
           ? await loadActor(db, account.person_id, dateOf(now))
@@ -74,7 +84,9 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           await recordLoginFailure(trx, username, request.ip, now);
           await recordAudit(trx, now, {
             actorId: null,
-            scopePath: account ? ((await placementPaths(trx, account.person_id, dateOf(now)))[0] ?? null) : null,
+            scopePath: account
+              ? ((await placementPaths(trx, account.person_id, dateOf(now)))[0] ?? null)
+              : null,
             action: 'auth.login_failed',
             targetType: 'account',
             details: { username: username.slice(0, 60) },
@@ -103,7 +115,10 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
 
   r.post(
     '/api/v1/auth/logout',
-    { config: { permission: 'session' }, schema: { response: { 204: NoContent, ...errorResponses } } },
+    {
+      config: { permission: 'session' },
+      schema: { response: { 204: NoContent, ...errorResponses } },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       await request.session.destroy();
@@ -135,9 +150,17 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       if (!(await verifyPassword(account.password_hash, currentPassword))) {
         throw INVALID_CREDENTIALS;
       }
-      const problem = passwordProblem({ password: newPassword, username: actor.username, currentPassword });
+      const problem = passwordProblem({
+        password: newPassword,
+        username: actor.username,
+        currentPassword,
+      });
       if (problem === 'same_as_current') {
-        throw new AppError(400, 'password_reused', 'Choose a password different from the current one.');
+        throw new AppError(
+          400,
+          'password_reused',
+          'Choose a password different from the current one.',
+        );
       }
       if (problem) {
         throw new AppError(
@@ -151,7 +174,11 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('account')
-          .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now.toISOString() })
+          .set({
+            password_hash: passwordHash,
+            must_change_password: 0,
+            password_changed_at: now.toISOString(),
+          })
           .where('person_id', '=', actor.personId)
           .execute();
         await recordAudit(trx, now, {
@@ -163,7 +190,10 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         });
       });
       // A new session id after a credential change (ASVS 7.2).
-      const session = { personId: actor.personId, authenticatedAt: request.session.authenticatedAt };
+      const session = {
+        personId: actor.personId,
+        authenticatedAt: request.session.authenticatedAt,
+      };
       await request.session.regenerate();
       Object.assign(request.session, session, { lastSeenAt: now.getTime() });
       // Anyone else holding an old session of this person (a forgotten station PC) is logged out.

@@ -15,18 +15,30 @@ export function throttleKeys(username: string, ip: string): [string, ThrottlePol
 }
 
 /** Milliseconds until another attempt is allowed for this username from this address. */
-export async function loginWaitMs(db: Db, username: string, ip: string, now: Date): Promise<number> {
+export async function loginWaitMs(
+  db: Db,
+  username: string,
+  ip: string,
+  now: Date,
+): Promise<number> {
   const keys = throttleKeys(username, ip);
   const rows = await db
     .selectFrom('login_throttle')
     .selectAll()
-    .where('key', 'in', keys.map(([key]) => key))
+    .where(
+      'key',
+      'in',
+      keys.map(([key]) => key),
+    )
     .execute();
   return Math.max(
     0,
     ...keys.map(([key, policy]) => {
       const row = rows.find((r) => r.key === key);
-      const state = row && { failures: row.failures, lastFailureAt: Date.parse(row.last_failure_at) };
+      const state = row && {
+        failures: row.failures,
+        lastFailureAt: Date.parse(row.last_failure_at),
+      };
       return remainingWaitMs(state, policy, now.getTime());
     }),
   );
@@ -35,10 +47,19 @@ export async function loginWaitMs(db: Db, username: string, ip: string, now: Dat
 /** A quiet hour forgets earlier failures, so counters do not grow for ever. */
 const FORGET_AFTER_MS = 60 * 60_000;
 
-export async function recordLoginFailure(db: Db, username: string, ip: string, now: Date): Promise<void> {
+export async function recordLoginFailure(
+  db: Db,
+  username: string,
+  ip: string,
+  now: Date,
+): Promise<void> {
   const at = now.toISOString();
   for (const [key] of throttleKeys(username, ip)) {
-    const row = await db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
     const recent = row && now.getTime() - Date.parse(row.last_failure_at) < FORGET_AFTER_MS;
     const failures = recent ? row.failures + 1 : 1;
     await db
@@ -51,5 +72,8 @@ export async function recordLoginFailure(db: Db, username: string, ip: string, n
 
 /** A successful login clears the account's counter; the address counter decays on its own. */
 export async function clearAccountFailures(db: Db, username: string): Promise<void> {
-  await db.deleteFrom('login_throttle').where('key', '=', `account:${username.toLowerCase()}`).execute();
+  await db
+    .deleteFrom('login_throttle')
+    .where('key', '=', `account:${username.toLowerCase()}`)
+    .execute();
 }

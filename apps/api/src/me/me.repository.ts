@@ -7,7 +7,12 @@ export function toMe(actor: Actor): MeResponse {
     person: actor.person,
     username: actor.username,
     mustChangePassword: actor.mustChangePassword,
-    roles: actor.grants.map(({ role, unitId, unitName, unitKind }) => ({ role, unitId, unitName, unitKind })),
+    roles: actor.grants.map(({ role, unitId, unitName, unitKind }) => ({
+      role,
+      unitId,
+      unitName,
+      unitKind,
+    })),
     permissions: actor.permissions,
   };
 }

@@ -14,7 +14,10 @@ export function meRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
 
   r.get(
     '/api/v1/me',
-    { config: { permission: 'session' }, schema: { response: { 200: MeResponse, ...errorResponses } } },
+    {
+      config: { permission: 'session' },
+      schema: { response: { 200: MeResponse, ...errorResponses } },
+    },
     (request) => toMe(actorOf(request)),
   );
 
@@ -27,7 +30,11 @@ export function meRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
     },
     async (request) => {
       const actor = actorOf(request);
-      await db.updateTable('person').set({ language: request.body.language }).where('id', '=', actor.personId).execute();
+      await db
+        .updateTable('person')
+        .set({ language: request.body.language })
+        .where('id', '=', actor.personId)
+        .execute();
       return toMe((await loadActor(db, actor.personId, dateOf(clock.now())))!);
     },
   );

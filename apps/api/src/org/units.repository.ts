@@ -16,12 +16,24 @@ function memberCounts(db: Db, today: string) {
     .groupBy('unit_id');
 }
 
-export async function listUnits(db: Db, scope: readonly string[], today: string): Promise<UnitDto[]> {
+export async function listUnits(
+  db: Db,
+  scope: readonly string[],
+  today: string,
+): Promise<UnitDto[]> {
   if (!scope.length) return [];
   const rows = await db
     .selectFrom('unit')
     .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select(['unit.id', 'unit.parent_id', 'unit.code', 'unit.name', 'unit.kind', 'unit.archived_at', 'mc.n'])
+    .select([
+      'unit.id',
+      'unit.parent_id',
+      'unit.code',
+      'unit.name',
+      'unit.kind',
+      'unit.archived_at',
+      'mc.n',
+    ])
     .where((eb) => eb.or(scope.map((prefix) => eb('unit.path', 'like', `${prefix}%`))))
     .orderBy('unit.path')
     .execute();
@@ -32,7 +44,15 @@ export async function unitWithCount(db: Db, id: string, today: string): Promise<
   const row = await db
     .selectFrom('unit')
     .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select(['unit.id', 'unit.parent_id', 'unit.code', 'unit.name', 'unit.kind', 'unit.archived_at', 'mc.n'])
+    .select([
+      'unit.id',
+      'unit.parent_id',
+      'unit.code',
+      'unit.name',
+      'unit.kind',
+      'unit.archived_at',
+      'mc.n',
+    ])
     .where('unit.id', '=', id)
     .executeTakeFirstOrThrow();
   return toDto(row, Number(row.n ?? 0));
@@ -57,7 +77,15 @@ export async function childrenOf(db: Db, id: string, today: string): Promise<Uni
   const rows = await db
     .selectFrom('unit')
     .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select(['unit.id', 'unit.parent_id', 'unit.code', 'unit.name', 'unit.kind', 'unit.archived_at', 'mc.n'])
+    .select([
+      'unit.id',
+      'unit.parent_id',
+      'unit.code',
+      'unit.name',
+      'unit.kind',
+      'unit.archived_at',
+      'mc.n',
+    ])
     .where('unit.parent_id', '=', id)
     .orderBy('unit.name')
     .execute();
@@ -67,7 +95,11 @@ export async function childrenOf(db: Db, id: string, today: string): Promise<Uni
 export async function ancestorsOf(db: Db, unit: Unit) {
   const ids = unit.path.split('/').filter((id) => id && id !== unit.id);
   if (!ids.length) return [];
-  const rows = await db.selectFrom('unit').select(['id', 'name', 'kind', 'path']).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('unit')
+    .select(['id', 'name', 'kind', 'path'])
+    .where('id', 'in', ids)
+    .execute();
   return rows
     .sort((a, b) => a.path.length - b.path.length)
     .map((r) => ({ id: r.id, name: r.name, kind: r.kind as UnitKind, path: r.path }));
@@ -88,7 +120,9 @@ export function currentMembers(db: Db, unitId: string, today: string) {
     ])
     .where('membership.unit_id', '=', unitId)
     .where('membership.joined_on', '<=', today)
-    .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]))
+    .where((eb) =>
+      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
+    )
     .orderBy('membership.kind', 'desc')
     .orderBy('person.family_name')
     .execute();

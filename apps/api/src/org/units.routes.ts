@@ -33,7 +33,12 @@ import {
  * The unit an actor names, if it exists and lies in their scope for a permission.
  * Object-level check: an id outside the scope is a 403, never data.
  */
-export async function unitInScope(db: Db, actor: Actor, permission: Permission, id: string): Promise<UnitRow> {
+export async function unitInScope(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  id: string,
+): Promise<UnitRow> {
   const unit = await findUnit(db, id);
   if (!unit) throw notFound('This unit');
   if (!isInScope(scopeOf(actor.grants, permission), unit.path)) throw forbidden();
@@ -59,8 +64,13 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
 
   r.get(
     '/api/v1/units',
-    { config: { permission: 'org:read' }, schema: { response: { 200: UnitList, ...errorResponses } } },
-    async (request) => ({ items: await listUnits(db, scopeOf(actorOf(request).grants, 'org:read'), today()) }),
+    {
+      config: { permission: 'org:read' },
+      schema: { response: { 200: UnitList, ...errorResponses } },
+    },
+    async (request) => ({
+      items: await listUnits(db, scopeOf(actorOf(request).grants, 'org:read'), today()),
+    }),
   );
 
   r.get(
@@ -107,7 +117,11 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const id = randomUUID();
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
-        const taken = await trx.selectFrom('unit').select('id').where('code', '=', body.code).executeTakeFirst();
+        const taken = await trx
+          .selectFrom('unit')
+          .select('id')
+          .where('code', '=', body.code)
+          .executeTakeFirst();
         if (taken) throw conflict('unit_code_taken', 'Another unit already has this code.');
         await trx
           .insertInto('unit')
@@ -139,7 +153,11 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
     '/api/v1/units/:unitId',
     {
       config: { permission: 'org:manage' },
-      schema: { params: UnitParams, body: UpdateUnitBody, response: { 200: Unit, ...errorResponses } },
+      schema: {
+        params: UnitParams,
+        body: UpdateUnitBody,
+        response: { 200: Unit, ...errorResponses },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
@@ -149,7 +167,8 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const now = clock.now();
       let newParent: UnitRow | undefined;
       if (parentId !== undefined && parentId !== unit.parent_id) {
-        if (!unit.parent_id) throw conflict('root_unit_immutable', 'A top-level unit cannot be moved.');
+        if (!unit.parent_id)
+          throw conflict('root_unit_immutable', 'A top-level unit cannot be moved.');
         newParent = await unitInScope(db, actor, 'org:manage', parentId);
         assertActive(newParent);
         if (wouldCreateCycle(unit.path, newParent.path)) {
@@ -181,7 +200,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           });
         }
       });
-      return (await unitWithCount(db, unit.id, today()));
+      return await unitWithCount(db, unit.id, today());
     },
   );
 
@@ -195,7 +214,8 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const actor = actorOf(request);
       const unit = await unitInScope(db, actor, 'org:manage', request.params.unitId);
       assertActive(unit);
-      if (!unit.parent_id) throw conflict('root_unit_immutable', 'A top-level unit cannot be archived.');
+      if (!unit.parent_id)
+        throw conflict('root_unit_immutable', 'A top-level unit cannot be archived.');
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
         const activeChild = await trx
@@ -205,7 +225,10 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           .where('archived_at', 'is', null)
           .executeTakeFirst();
         if (activeChild) {
-          throw conflict('unit_has_active_children', 'Archive or move the units below this one first.');
+          throw conflict(
+            'unit_has_active_children',
+            'Archive or move the units below this one first.',
+          );
         }
         const booked = await trx
           .selectFrom('membership')
@@ -217,7 +240,11 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         if (booked) {
           throw conflict('unit_has_members', 'End the memberships in this unit first.');
         }
-        await trx.updateTable('unit').set({ archived_at: now.toISOString() }).where('id', '=', unit.id).execute();
+        await trx
+          .updateTable('unit')
+          .set({ archived_at: now.toISOString() })
+          .where('id', '=', unit.id)
+          .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
           scopePath: unit.path,
@@ -227,7 +254,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           details: { name: unit.name },
         });
       });
-      return (await unitWithCount(db, unit.id, today()));
+      return await unitWithCount(db, unit.id, today());
     },
   );
 }

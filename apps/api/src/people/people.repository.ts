@@ -23,7 +23,9 @@ export async function currentUnitPaths(db: Db, personId: string, today: string):
     .select('unit.path')
     .where('membership.person_id', '=', personId)
     .where('membership.joined_on', '<=', today)
-    .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]))
+    .where((eb) =>
+      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
+    )
     .execute();
   return rows.map((r) => r.path);
 }
@@ -66,7 +68,10 @@ export interface PeopleSearch {
  * People in the viewer's scope: anyone with a current membership in a unit of the scope, and
  * for organisation-wide administrators also those not placed in any unit yet.
  */
-export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: PersonSummary[]; total: number }> {
+export async function searchPeople(
+  db: Db,
+  s: PeopleSearch,
+): Promise<{ items: PersonSummary[]; total: number }> {
   const current = sql<boolean>`m.joined_on <= ${s.today} and (m.left_on is null or m.left_on > ${s.today})`;
   let base = db.selectFrom('person');
   if (!s.includeInactive) base = base.where('person.deactivated_at', 'is', null);
@@ -93,7 +98,10 @@ export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: Pe
           .where((e) => e.or(prefixes.map((p) => e('u.path', 'like', `${p}%`)))),
       );
     const memberships = (when: typeof current | undefined) => {
-      const q = eb.selectFrom('membership as m').select('m.id').whereRef('m.person_id', '=', 'person.id');
+      const q = eb
+        .selectFrom('membership as m')
+        .select('m.id')
+        .whereRef('m.person_id', '=', 'person.id');
       return eb.exists(when ? q.where(when) : q);
     };
     const everIn = eb.exists(
@@ -118,7 +126,14 @@ export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: Pe
 
   const [rows, count] = await Promise.all([
     base
-      .select(['person.id', 'employee_number', 'given_name', 'family_name', 'email', 'deactivated_at'])
+      .select([
+        'person.id',
+        'employee_number',
+        'given_name',
+        'family_name',
+        'email',
+        'deactivated_at',
+      ])
       .orderBy('family_name')
       .orderBy('given_name')
       .orderBy('person.id')
@@ -135,7 +150,9 @@ export async function searchPeople(db: Db, s: PeopleSearch): Promise<{ items: Pe
         .select(['membership.person_id', 'unit.name'])
         .where('membership.person_id', 'in', ids)
         .where('membership.joined_on', '<=', s.today)
-        .where((eb) => eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', s.today)]))
+        .where((eb) =>
+          eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', s.today)]),
+        )
         .execute()
     : [];
   return {
@@ -174,7 +191,13 @@ export async function personDetail(db: Db, id: string): Promise<PersonDetail> {
     db
       .selectFrom('role_assignment')
       .innerJoin('unit', 'unit.id', 'role_assignment.unit_id')
-      .select(['role_assignment.id', 'role_assignment.role', 'unit.id as unitId', 'unit.name', 'unit.kind'])
+      .select([
+        'role_assignment.id',
+        'role_assignment.role',
+        'unit.id as unitId',
+        'unit.name',
+        'unit.kind',
+      ])
       .where('role_assignment.person_id', '=', id)
       .orderBy('role_assignment.created_at')
       .execute(),
@@ -189,25 +212,21 @@ export async function personDetail(db: Db, id: string): Promise<PersonDetail> {
     active: person.deactivated_at === null,
     username: account?.username ?? null,
     createdAt: person.created_at,
-    memberships: memberships.map(
-      (m): Membership => ({
-        id: m.id,
-        unitId: m.unit_id,
-        unitName: m.name,
-        unitKind: m.unitKind as UnitKind,
-        kind: m.kind as MembershipKind,
-        joinedOn: m.joined_on,
-        leftOn: m.left_on,
-      }),
-    ),
-    roleAssignments: roles.map(
-      (r): RoleAssignment => ({
-        id: r.id,
-        role: r.role as AssignableRole,
-        unitId: r.unitId,
-        unitName: r.name,
-        unitKind: r.kind as UnitKind,
-      }),
-    ),
+    memberships: memberships.map((m): Membership => ({
+      id: m.id,
+      unitId: m.unit_id,
+      unitName: m.name,
+      unitKind: m.unitKind as UnitKind,
+      kind: m.kind as MembershipKind,
+      joinedOn: m.joined_on,
+      leftOn: m.left_on,
+    })),
+    roleAssignments: roles.map((r): RoleAssignment => ({
+      id: r.id,
+      role: r.role as AssignableRole,
+      unitId: r.unitId,
+      unitName: r.name,
+      unitKind: r.kind as UnitKind,
+    })),
   };
 }

@@ -38,7 +38,13 @@ async function placementPathOf(db: Db, personId: string, today: string): Promise
  * having left, have belonged to one), or never have been placed and the actor's scope be a
  * whole organisation.
  */
-async function personInScope(db: Db, actor: Actor, permission: Permission, id: string, today: string): Promise<Person> {
+async function personInScope(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  id: string,
+  today: string,
+): Promise<Person> {
   const person = await findPerson(db, id);
   if (!person) throw notFound('This person');
   const scope = scopeOf(actor.grants, permission);
@@ -69,7 +75,9 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const actor = actorOf(request);
       const { q, unitId, includeInactive, page = 1, pageSize = 25 } = request.query;
       const scope = scopeOf(actor.grants, 'people:read');
-      const unitPath = unitId ? (await unitInScope(db, actor, 'people:read', unitId)).path : undefined;
+      const unitPath = unitId
+        ? (await unitInScope(db, actor, 'people:read', unitId)).path
+        : undefined;
       const result = await searchPeople(db, {
         q: q?.trim() || undefined,
         unitPath,
@@ -91,7 +99,13 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       schema: { params: PersonParams, response: { 200: PersonDetail, ...errorResponses } },
     },
     async (request) => {
-      const person = await personInScope(db, actorOf(request), 'people:read', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actorOf(request),
+        'people:read',
+        request.params.personId,
+        today(),
+      );
       return personDetail(db, person.id);
     },
   );
@@ -117,7 +131,11 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .select('id')
           .where('employee_number', '=', body.employeeNumber)
           .executeTakeFirst();
-        if (taken) throw conflict('employee_number_taken', 'Another person already has this employee number.');
+        if (taken)
+          throw conflict(
+            'employee_number_taken',
+            'Another person already has this employee number.',
+          );
         await trx
           .insertInto('person')
           .values({
@@ -149,11 +167,21 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     '/api/v1/people/:personId',
     {
       config: { permission: 'people:manage' },
-      schema: { params: PersonParams, body: UpdatePersonBody, response: { 200: PersonDetail, ...errorResponses } },
+      schema: {
+        params: PersonParams,
+        body: UpdatePersonBody,
+        response: { 200: PersonDetail, ...errorResponses },
+      },
     },
     async (request) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, 'people:manage', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actor,
+        'people:manage',
+        request.params.personId,
+        today(),
+      );
       assertActive(person);
       const { givenName, familyName, email, language } = request.body;
       const changes = {
@@ -186,13 +214,23 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     },
     async (request) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, 'people:manage', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actor,
+        'people:manage',
+        request.params.personId,
+        today(),
+      );
       assertActive(person);
       if (person.id === actor.personId) throw forbidden();
       const now = clock.now();
       const date = dateOf(now);
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('person').set({ deactivated_at: now.toISOString() }).where('id', '=', person.id).execute();
+        await trx
+          .updateTable('person')
+          .set({ deactivated_at: now.toISOString() })
+          .where('id', '=', person.id)
+          .execute();
         // Current memberships end today, so rosters from tomorrow on no longer count them.
         await trx
           .updateTable('membership')
@@ -232,7 +270,13 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, 'people:manage', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actor,
+        'people:manage',
+        request.params.personId,
+        today(),
+      );
       assertActive(person);
       const username = request.body.username;
       const password = temporaryPassword();
@@ -244,7 +288,8 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .select(['person_id', 'username'])
           .where((eb) => eb.or([eb('person_id', '=', person.id), eb('username', '=', username)]))
           .executeTakeFirst();
-        if (existing?.username === username) throw conflict('username_taken', 'This username is already in use.');
+        if (existing?.username === username)
+          throw conflict('username_taken', 'This username is already in use.');
         if (existing) throw conflict('conflict', 'This person already has an account.');
         await trx
           .insertInto('account')
@@ -281,7 +326,13 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, 'people:manage', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actor,
+        'people:manage',
+        request.params.personId,
+        today(),
+      );
       assertActive(person);
       const { unitId, kind, joinedOn } = request.body;
       const unit = await unitInScope(db, actor, 'people:manage', unitId);
@@ -302,9 +353,16 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           // the day the new one starts; anything else overlapping is a mistake.
           const switchesKind = m.kind !== kind && m.left_on === null && m.joined_on < joinedOn;
           if (!switchesKind) {
-            throw conflict('membership_overlap', 'This person is already in this unit in that period.');
+            throw conflict(
+              'membership_overlap',
+              'This person is already in this unit in that period.',
+            );
           }
-          await trx.updateTable('membership').set({ left_on: joinedOn }).where('id', '=', m.id).execute();
+          await trx
+            .updateTable('membership')
+            .set({ left_on: joinedOn })
+            .where('id', '=', m.id)
+            .execute();
           await recordAudit(trx, now, {
             actorId: actor.personId,
             scopePath: unit.path,
@@ -317,7 +375,14 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         const id = randomUUID();
         await trx
           .insertInto('membership')
-          .values({ id, person_id: person.id, unit_id: unit.id, kind, joined_on: joinedOn, left_on: null })
+          .values({
+            id,
+            person_id: person.id,
+            unit_id: unit.id,
+            kind,
+            joined_on: joinedOn,
+            left_on: null,
+          })
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
@@ -353,21 +418,36 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const unit = await unitInScope(db, actor, 'people:manage', membership.unit_id);
       const { leftOn } = request.body;
       if (leftOn <= membership.joined_on) {
-        throw badRequest('membership_dates_invalid', 'A membership must end after the day it started.');
+        throw badRequest(
+          'membership_dates_invalid',
+          'A membership must end after the day it started.',
+        );
       }
-      if (membership.left_on !== null && !isCurrentOn({ joinedOn: membership.joined_on, leftOn: membership.left_on }, today())) {
+      if (
+        membership.left_on !== null &&
+        !isCurrentOn({ joinedOn: membership.joined_on, leftOn: membership.left_on }, today())
+      ) {
         throw conflict('conflict', 'This membership has already ended.');
       }
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable('membership').set({ left_on: leftOn }).where('id', '=', membership.id).execute();
+        await trx
+          .updateTable('membership')
+          .set({ left_on: leftOn })
+          .where('id', '=', membership.id)
+          .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
           scopePath: unit.path,
           action: 'membership.ended',
           targetType: 'membership',
           targetId: membership.id,
-          details: { personId: membership.person_id, unitId: membership.unit_id, kind: membership.kind, leftOn },
+          details: {
+            personId: membership.person_id,
+            unitId: membership.unit_id,
+            kind: membership.kind,
+            leftOn,
+          },
         });
       });
       return personDetail(db, membership.person_id);
@@ -378,18 +458,32 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     '/api/v1/people/:personId/roles',
     {
       config: { permission: 'roles:manage' },
-      schema: { params: PersonParams, body: AssignRoleBody, response: { 201: PersonDetail, ...errorResponses } },
+      schema: {
+        params: PersonParams,
+        body: AssignRoleBody,
+        response: { 201: PersonDetail, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const person = await personInScope(db, actor, 'roles:manage', request.params.personId, today());
+      const person = await personInScope(
+        db,
+        actor,
+        'roles:manage',
+        request.params.personId,
+        today(),
+      );
       assertActive(person);
       const { role, unitId } = request.body;
       // Nobody hands out more than they hold: the role's unit must lie in the actor's own scope.
       const unit = await unitInScope(db, actor, 'roles:manage', unitId);
       if (unit.archived_at) throw conflict('unit_archived', 'This unit is archived.');
       if (role === 'chief' && ['corps', 'zone', 'team'].includes(unit.kind)) {
-        throw new AppError(400, 'role_scope_invalid', 'A chief leads a unit between the top level and the teams.');
+        throw new AppError(
+          400,
+          'role_scope_invalid',
+          'A chief leads a unit between the top level and the teams.',
+        );
       }
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
@@ -400,11 +494,18 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           .where('role', '=', role)
           .where('unit_id', '=', unit.id)
           .executeTakeFirst();
-        if (existing) throw conflict('role_already_assigned', 'This person already has this role here.');
+        if (existing)
+          throw conflict('role_already_assigned', 'This person already has this role here.');
         const id = randomUUID();
         await trx
           .insertInto('role_assignment')
-          .values({ id, person_id: person.id, role, unit_id: unit.id, created_at: now.toISOString() })
+          .values({
+            id,
+            person_id: person.id,
+            role,
+            unit_id: unit.id,
+            created_at: now.toISOString(),
+          })
           .execute();
         await recordAudit(trx, now, {
           actorId: actor.personId,
@@ -423,7 +524,10 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     '/api/v1/role-assignments/:assignmentId',
     {
       config: { permission: 'roles:manage' },
-      schema: { params: IdParams('assignmentId'), response: { 200: PersonDetail, ...errorResponses } },
+      schema: {
+        params: IdParams('assignmentId'),
+        response: { 200: PersonDetail, ...errorResponses },
+      },
     },
     async (request) => {
       const actor = actorOf(request);

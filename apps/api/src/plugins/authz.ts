@@ -47,9 +47,12 @@ export const authzPlugin = fp(
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const permission = route.config?.permission;
-      for (const method of methods) app.routePermissions.push({ method, url: route.url, permission });
+      for (const method of methods)
+        app.routePermissions.push({ method, url: route.url, permission });
       if (!permission) {
-        throw new MissingPermissionError(`route ${methods.join(',')} ${route.url} declares no permission`);
+        throw new MissingPermissionError(
+          `route ${methods.join(',')} ${route.url} declares no permission`,
+        );
       }
     });
 
@@ -63,7 +66,9 @@ export const authzPlugin = fp(
       throw new AppError(
         401,
         code,
-        code === 'session_expired' ? 'Your session has ended. Please log in again.' : 'Please log in.',
+        code === 'session_expired'
+          ? 'Your session has ended. Please log in again.'
+          : 'Please log in.',
       );
     };
 
@@ -75,7 +80,11 @@ export const authzPlugin = fp(
 
       // 1. Origin (ASVS 50.x, CSRF defence in depth): browsers always send it on these methods.
       if (changesState && !allowedOrigins.has(request.headers.origin ?? '')) {
-        throw new AppError(403, 'origin_mismatch', 'This request did not come from Teamspiegel itself.');
+        throw new AppError(
+          403,
+          'origin_mismatch',
+          'This request did not come from Teamspiegel itself.',
+        );
       }
 
       // 2. Authentication, with idle and absolute timeouts measured on our own clock.

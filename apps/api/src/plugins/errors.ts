@@ -46,12 +46,18 @@ export function toErrorBody(error: FastifyError): { status: number; body: ErrorB
   if (status >= 400 && status < 500) {
     return {
       status,
-      body: { code: STATUS_CODES[status] ?? 'bad_request', message: 'The request was not accepted.' },
+      body: {
+        code: STATUS_CODES[status] ?? 'bad_request',
+        message: 'The request was not accepted.',
+      },
     };
   }
   return {
     status: 500,
-    body: { code: 'internal_error', message: 'Something went wrong on our side. Please try again later.' },
+    body: {
+      code: 'internal_error',
+      message: 'Something went wrong on our side. Please try again later.',
+    },
   };
 }
 
@@ -63,6 +69,9 @@ export const errorsPlugin = fp((app: FastifyInstance) => {
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) =>
-    reply.status(404).send({ code: 'not_found', message: 'There is nothing at this address.' } satisfies ErrorBody),
+    reply.status(404).send({
+      code: 'not_found',
+      message: 'There is nothing at this address.',
+    } satisfies ErrorBody),
   );
 });

@@ -18,7 +18,9 @@ export function databaseSessionStore(db: Db, clock: Clock, idleMs: number): Sess
       const personId = session.personId ?? null;
       db.insertInto('session')
         .values({ sid, person_id: personId, expires_at: expiresAt, data })
-        .onConflict((oc) => oc.column('sid').doUpdateSet({ person_id: personId, expires_at: expiresAt, data }))
+        .onConflict((oc) =>
+          oc.column('sid').doUpdateSet({ person_id: personId, expires_at: expiresAt, data }),
+        )
         .execute()
         .then(() => callback(), callback);
     },
@@ -50,6 +52,9 @@ export async function endSessionsOf(db: Db, personId: string, exceptSid?: string
 
 /** Removes expired sessions; run at start and periodically. */
 export async function sweepExpiredSessions(db: Db, now: Date): Promise<number> {
-  const result = await db.deleteFrom('session').where('expires_at', '<=', now.toISOString()).executeTakeFirst();
+  const result = await db
+    .deleteFrom('session')
+    .where('expires_at', '<=', now.toISOString())
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -23,7 +23,9 @@ export interface InlineSources {
 function listFiles(root: string, dir = root): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(root, path) : [relative(root, path).split(sep).join('/')];
+    return statSync(path).isDirectory()
+      ? listFiles(root, path)
+      : [relative(root, path).split(sep).join('/')];
   });
 }
 
@@ -36,11 +38,19 @@ export function inlineSources(html: string): InlineSources {
   const scriptSrc: string[] = [];
   for (const match of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
     const body = match[1] ?? '';
-    if (body.trim()) scriptSrc.push(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+    if (body.trim())
+      scriptSrc.push(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
   }
-  const meta = /<meta[^>]+http-equiv="content-security-policy"[^>]+content="([^"]*)"/i.exec(html)?.[1] ?? '';
-  const styleDirective = meta.split(';').map((d) => d.trim().split(/\s+/)).find((d) => d[0] === 'style-src') ?? [];
-  const styleSrc = styleDirective.filter((token) => /^'(unsafe-hashes|sha(256|384|512)-[A-Za-z0-9+/=]+)'$/.test(token));
+  const meta =
+    /<meta[^>]+http-equiv="content-security-policy"[^>]+content="([^"]*)"/i.exec(html)?.[1] ?? '';
+  const styleDirective =
+    meta
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .find((d) => d[0] === 'style-src') ?? [];
+  const styleSrc = styleDirective.filter((token) =>
+    /^'(unsafe-hashes|sha(256|384|512)-[A-Za-z0-9+/=]+)'$/.test(token),
+  );
   return { scriptSrc, styleSrc };
 }
 
@@ -72,15 +82,23 @@ export async function webRoutes(app: FastifyInstance, opts: { build: WebBuild | 
   if (build) await app.register(fastifyStatic, { root: build.root, serve: false });
 
   // Static files are not rate limited: one page load fetches dozens of hashed assets.
-  app.get('/*', { config: { permission: 'public', rateLimit: false }, schema: { hide: true } }, (request, reply) => {
-    const path = safeDecode(request.url.split('?')[0] ?? '/').replace(/^\/+/, '');
-    if (!build || path.startsWith('api/') || path.startsWith('submit/')) throw notFound('This page');
-    if (build.files.has(path)) {
-      const immutable = path.startsWith('_app/immutable/');
+  app.get(
+    '/*',
+    { config: { permission: 'public', rateLimit: false }, schema: { hide: true } },
+    (request, reply) => {
+      const path = safeDecode(request.url.split('?')[0] ?? '/').replace(/^\/+/, '');
+      if (!build || path.startsWith('api/') || path.startsWith('submit/'))
+        throw notFound('This page');
+      if (build.files.has(path)) {
+        const immutable = path.startsWith('_app/immutable/');
+        return reply
+          .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .sendFile(path, { cacheControl: false });
+      }
       return reply
-        .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .sendFile(path, { cacheControl: false });
-    }
-    return reply.header('cache-control', 'no-cache').type('text/html').sendFile(SPA_ENTRY, { cacheControl: false });
-  });
+        .header('cache-control', 'no-cache')
+        .type('text/html')
+        .sendFile(SPA_ENTRY, { cacheControl: false });
+    },
+  );
 }

@@ -59,8 +59,14 @@ function loginPath(): string {
 async function readError(response: Response): Promise<ApiError> {
   try {
     const body: unknown = await response.json();
-    if (typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string') {
-      const message = 'message' in body && typeof body.message === 'string' ? body.message : body.code;
+    if (
+      typeof body === 'object' &&
+      body !== null &&
+      'code' in body &&
+      typeof body.code === 'string'
+    ) {
+      const message =
+        'message' in body && typeof body.message === 'string' ? body.message : body.code;
       return new ApiError(body.code, response.status, message);
     }
   } catch {
@@ -70,7 +76,13 @@ async function readError(response: Response): Promise<ApiError> {
   return new ApiError(code, response.status, response.statusText);
 }
 
-async function send<T>(method: Method, path: string, body: unknown, options: RequestOptions, retried = false): Promise<T> {
+async function send<T>(
+  method: Method,
+  path: string,
+  body: unknown,
+  options: RequestOptions,
+  retried = false,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const changesState = method !== 'GET';
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -99,20 +111,28 @@ async function send<T>(method: Method, path: string, body: unknown, options: Req
     forgetCsrfToken();
     return send<T>(method, path, body, options, true);
   }
-  if (error.status === 401 && (error.code === 'unauthenticated' || error.code === 'session_expired')) {
+  if (
+    error.status === 401 &&
+    (error.code === 'unauthenticated' || error.code === 'session_expired')
+  ) {
     session.clear();
     forgetCsrfToken();
     // eslint-disable-next-line svelte/no-navigation-without-resolve -- loginUrl() builds a checked same-site path
     if (!options.noRedirect) void goto(loginPath());
   }
-  if (error.code === 'password_change_required' && !options.noRedirect) void goto(resolve('/account/password'));
+  if (error.code === 'password_change_required' && !options.noRedirect)
+    void goto(resolve('/account/password'));
   throw error;
 }
 
 export const api = {
   get: <T>(path: string, options: RequestOptions = {}) => send<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options: RequestOptions = {}) => send<T>('POST', path, body ?? {}, options),
-  put: <T>(path: string, body: unknown, options: RequestOptions = {}) => send<T>('PUT', path, body, options),
-  patch: <T>(path: string, body: unknown, options: RequestOptions = {}) => send<T>('PATCH', path, body, options),
-  delete: <T>(path: string, options: RequestOptions = {}) => send<T>('DELETE', path, undefined, options),
+  post: <T>(path: string, body?: unknown, options: RequestOptions = {}) =>
+    send<T>('POST', path, body ?? {}, options),
+  put: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
+    send<T>('PUT', path, body, options),
+  patch: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
+    send<T>('PATCH', path, body, options),
+  delete: <T>(path: string, options: RequestOptions = {}) =>
+    send<T>('DELETE', path, undefined, options),
 };

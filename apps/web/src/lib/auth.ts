@@ -19,7 +19,11 @@ export async function loadSession(): Promise<MeResponse | null> {
 }
 
 export async function login(username: string, password: string): Promise<MeResponse> {
-  const me = await api.post<MeResponse>('/auth/login', { username, password }, { noRedirect: true });
+  const me = await api.post<MeResponse>(
+    '/auth/login',
+    { username, password },
+    { noRedirect: true },
+  );
   forgetCsrfToken();
   session.set(me);
   return me;

@@ -1,4 +1,10 @@
-import type { AssignableRole, AuditAction, Language, MembershipKind, UnitKind } from '@teamspiegel/contracts';
+import type {
+  AssignableRole,
+  AuditAction,
+  Language,
+  MembershipKind,
+  UnitKind,
+} from '@teamspiegel/contracts';
 
 // The web app imports only types from the contracts, so the TypeBox runtime stays out of the
 // bundle. Records keyed by the contract unions keep these lists complete at compile time.
@@ -14,7 +20,12 @@ const unitKinds: Record<UnitKind, true> = {
 };
 export const UNIT_KIND_LIST = Object.keys(unitKinds) as UnitKind[];
 
-const assignableRoles: Record<AssignableRole, true> = { chief: true, hr_analyst: true, admin: true, works_council: true };
+const assignableRoles: Record<AssignableRole, true> = {
+  chief: true,
+  hr_analyst: true,
+  admin: true,
+  works_council: true,
+};
 export const ASSIGNABLE_ROLE_LIST = Object.keys(assignableRoles) as AssignableRole[];
 
 const membershipKinds: Record<MembershipKind, true> = { member: true, lead: true };

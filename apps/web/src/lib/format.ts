@@ -8,7 +8,10 @@ export function formatDate(language: Language, date: string): string {
   if (!match) return date;
   const [, y, m, d] = match;
   const utc = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return new Intl.DateTimeFormat(INTL_LOCALE[language], { dateStyle: 'medium', timeZone: 'UTC' }).format(utc);
+  return new Intl.DateTimeFormat(INTL_LOCALE[language], {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  }).format(utc);
 }
 
 /** An instant shown in the reader's language and time zone. */

@@ -6,7 +6,8 @@ export interface UnitNode {
   children: UnitNode[];
 }
 
-const byName = (a: Unit, b: Unit) => a.name.localeCompare(b.name, 'nl') || a.code.localeCompare(b.code);
+const byName = (a: Unit, b: Unit) =>
+  a.name.localeCompare(b.name, 'nl') || a.code.localeCompare(b.code);
 
 /**
  * Builds the org tree from the flat list the API returns. Units whose parent is outside the
@@ -79,5 +80,7 @@ export function subtreeIds(units: readonly Unit[], unitId: string): Set<string> 
 export function matchesUnit(unit: Unit, query: string): boolean {
   const q = query.trim().toLocaleLowerCase('nl');
   if (!q) return true;
-  return unit.name.toLocaleLowerCase('nl').includes(q) || unit.code.toLocaleLowerCase('nl').includes(q);
+  return (
+    unit.name.toLocaleLowerCase('nl').includes(q) || unit.code.toLocaleLowerCase('nl').includes(q)
+  );
 }

@@ -39,7 +39,8 @@ export const en: Messages = {
   'pagination.status': 'Page {page} of {pages} ({total} results)',
 
   'login.title': 'Log in',
-  'login.intro': 'Log in with the username and password you received from the functional administrator.',
+  'login.intro':
+    'Log in with the username and password you received from the functional administrator.',
   'login.username': 'Username',
   'login.password': 'Password',
   'login.submit': 'Log in',
@@ -47,11 +48,13 @@ export const en: Messages = {
   'login.sessionEnded': 'Log in again to continue.',
 
   'password.title': 'Change password',
-  'password.mustChange': 'Choose your own password first. The temporary password will stop working.',
+  'password.mustChange':
+    'Choose your own password first. The temporary password will stop working.',
   'password.current': 'Current password',
   'password.new': 'New password',
   'password.repeat': 'Repeat new password',
-  'password.hint': 'At least 12 characters. A sentence of a few words is strong and easy to remember.',
+  'password.hint':
+    'At least 12 characters. A sentence of a few words is strong and easy to remember.',
   'password.tooShort': 'The new password must have at least 12 characters.',
   'password.mismatch': 'The two new passwords are not the same.',
   'password.submit': 'Change password',
@@ -60,22 +63,34 @@ export const en: Messages = {
   'home.title': 'Welcome, {name}',
   'home.intro': 'This is what you can do in Teamspiegel, for each role you hold.',
   'home.scope': 'Applies to',
-  'home.noRoles': 'You do not have a role in Teamspiegel yet. If you have just started, the functional administrator will link you to your team soon.',
-  'home.complaints': 'Teamspiegel is a measuring instrument. It does not replace the complaints or reporting route: if you want to report something, please use that route.',
-  'home.officer.answer': 'When a pulse survey is open, you answer it here anonymously. It takes less than three minutes.',
+  'home.noRoles':
+    'You do not have a role in Teamspiegel yet. If you have just started, the functional administrator will link you to your team soon.',
+  'home.complaints':
+    'Teamspiegel is a measuring instrument. It does not replace the complaints or reporting route: if you want to report something, please use that route.',
+  'home.officer.answer':
+    'When a pulse survey is open, you answer it here anonymously. It takes less than three minutes.',
   'home.officer.noWave': 'There is no open pulse survey right now.',
-  'home.officer.results': 'After a survey closes you see your team’s results here, and what the team agreed to do with them.',
+  'home.officer.results':
+    'After a survey closes you see your team’s results here, and what the team agreed to do with them.',
   'home.officer.whoSeesTitle': 'Who sees what',
-  'home.officer.whoSees': 'Nobody can see what you answered, or whether you answered. Your team lead and HR only see results for the whole team, and only when enough colleagues took part.',
-  'home.lead.what': 'After a survey closes you see your team’s score per theme, the trend and the comparison with your unit, plus feedback on your own inclusive leadership. Only when enough colleagues answered; otherwise it says “too few answers to show”.',
-  'home.lead.action': 'Together with your team you record one action. Your colleagues see it next to the next results.',
+  'home.officer.whoSees':
+    'Nobody can see what you answered, or whether you answered. Your team lead and HR only see results for the whole team, and only when enough colleagues took part.',
+  'home.lead.what':
+    'After a survey closes you see your team’s score per theme, the trend and the comparison with your unit, plus feedback on your own inclusive leadership. Only when enough colleagues answered; otherwise it says “too few answers to show”.',
+  'home.lead.action':
+    'Together with your team you record one action. Your colleagues see it next to the next results.',
   'home.noResults': 'No survey has closed yet, so there are no results yet.',
-  'home.chief.what': 'You see the teams below your unit side by side, where results are published, and the feedback on the team leads below you.',
-  'home.hr.what': 'You compare units per theme, follow trends and participation (in bands) and export exactly the published tables.',
+  'home.chief.what':
+    'You see the teams below your unit side by side, where results are published, and the feedback on the team leads below you.',
+  'home.hr.what':
+    'You compare units per theme, follow trends and participation (in bands) and export exactly the published tables.',
   'home.hr.soon': 'This becomes available with the first closed survey.',
-  'home.admin.what': 'You manage the organisation structure, people and their roles. Every change is recorded in the audit log.',
-  'home.council.what': 'You check that the promises hold: thresholds, the audit log and retention periods. You never see answers.',
-  'home.council.promise': 'The promise: Teamspiegel never shows results below the level of a team or unit, and never when too few colleagues answered.',
+  'home.admin.what':
+    'You manage the organisation structure, people and their roles. Every change is recorded in the audit log.',
+  'home.council.what':
+    'You check that the promises hold: thresholds, the audit log and retention periods. You never see answers.',
+  'home.council.promise':
+    'The promise: Teamspiegel never shows results below the level of a team or unit, and never when too few colleagues answered.',
   'home.council.audit': 'View the audit log',
 
   'role.officer': 'Officer',
@@ -134,7 +149,8 @@ export const en: Messages = {
   'units.moveSubmit': 'Move',
   'units.moved': 'The unit has been moved.',
   'units.archive': 'Archive',
-  'units.archiveExplain': 'An archived unit stays visible in the history but gets no new members or surveys. This is only possible when it has no active sub-units.',
+  'units.archiveExplain':
+    'An archived unit stays visible in the history but gets no new members or surveys. This is only possible when it has no active sub-units.',
   'units.archiveSubmit': 'Archive unit',
   'units.archiveConfirm': 'Are you sure you want to archive {name}?',
   'units.archivedDone': 'The unit has been archived.',
@@ -167,17 +183,20 @@ export const en: Messages = {
   'person.createdAt': 'Created',
   'person.created': '{name} has been added.',
   'person.deactivate': 'Deactivate',
-  'person.deactivateExplain': 'A deactivated person can no longer log in and no longer counts in teams. The history is kept.',
+  'person.deactivateExplain':
+    'A deactivated person can no longer log in and no longer counts in teams. The history is kept.',
   'person.deactivateSubmit': 'Deactivate person',
   'person.deactivateConfirm': 'Are you sure you want to deactivate {name}?',
   'person.deactivated': 'The person has been deactivated.',
   'person.account': 'Account',
   'person.accountNone': 'This person does not have an account yet.',
   'person.accountUsername': 'Username',
-  'person.accountHint': 'Lower-case letters, digits, dot, hyphen or underscore; at least 3 characters.',
+  'person.accountHint':
+    'Lower-case letters, digits, dot, hyphen or underscore; at least 3 characters.',
   'person.accountCreate': 'Create account',
   'person.tempTitle': 'Temporary password for {username}',
-  'person.tempExplain': 'Pass this password on securely. It is shown only once. At first login the person chooses their own password.',
+  'person.tempExplain':
+    'Pass this password on securely. It is shown only once. At first login the person chooses their own password.',
   'person.memberships': 'Memberships',
   'person.membershipsNone': 'No memberships yet.',
   'person.membershipUnit': 'Unit',
@@ -193,7 +212,8 @@ export const en: Messages = {
   'person.membershipAdded': 'The membership has been added.',
   'person.roles': 'Roles',
   'person.rolesNone': 'No assigned roles.',
-  'person.rolesHint': 'Officer and team lead follow from memberships. The roles below are assigned separately and apply to a unit and everything below it.',
+  'person.rolesHint':
+    'Officer and team lead follow from memberships. The roles below are assigned separately and apply to a unit and everything below it.',
   'person.role': 'Role',
   'person.roleScope': 'For unit',
   'person.roleRemove': 'Revoke',
@@ -204,7 +224,8 @@ export const en: Messages = {
   'person.roleAdded': 'The role has been assigned.',
 
   'audit.title': 'Audit log',
-  'audit.intro': 'Every change and every login attempt: who did what and when. Answers are never recorded here.',
+  'audit.intro':
+    'Every change and every login attempt: who did what and when. Answers are never recorded here.',
   'audit.filters': 'Filters',
   'audit.action': 'Action',
   'audit.anyAction': 'All actions',
@@ -239,9 +260,11 @@ export const en: Messages = {
   'action.audit.viewed': 'Audit log viewed',
 
   'page.noAccess': 'No access',
-  'page.noAccessBody': 'You have no access to this page. If you think this is wrong, contact the functional administrator.',
+  'page.noAccessBody':
+    'You have no access to this page. If you think this is wrong, contact the functional administrator.',
   'page.notFound': 'Page not found',
-  'page.notFoundBody': 'This page does not exist (any more). Check the address or go back to the home page.',
+  'page.notFoundBody':
+    'This page does not exist (any more). Check the address or go back to the home page.',
   'page.error': 'Something went wrong',
   'page.toHome': 'Go to the home page',
 };

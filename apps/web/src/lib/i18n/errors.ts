@@ -7,31 +7,38 @@ export type ErrorMessages = Record<AnyErrorCode, string>;
 
 export const errorsNl: ErrorMessages = {
   bad_request: 'Het verzoek klopt niet. Vernieuw de pagina en probeer het opnieuw.',
-  validation_failed: 'Niet alle velden zijn goed ingevuld. Controleer de invoer en probeer het opnieuw.',
+  validation_failed:
+    'Niet alle velden zijn goed ingevuld. Controleer de invoer en probeer het opnieuw.',
   malformed_json: 'Het verzoek kon niet worden gelezen. Vernieuw de pagina en probeer het opnieuw.',
-  unsupported_media_type: 'Het verzoek had een onverwacht formaat. Vernieuw de pagina en probeer het opnieuw.',
+  unsupported_media_type:
+    'Het verzoek had een onverwacht formaat. Vernieuw de pagina en probeer het opnieuw.',
   payload_too_large: 'De invoer is te groot. Maak hem kleiner en probeer het opnieuw.',
   unauthenticated: 'Je bent niet (meer) ingelogd. Log in om verder te gaan.',
   session_expired: 'Je sessie is verlopen. Log opnieuw in om verder te gaan.',
   forbidden: 'Je hebt geen toegang tot deze gegevens of deze actie.',
-  csrf_invalid: 'Je sessie is niet meer geldig voor deze actie. Vernieuw de pagina en probeer het opnieuw.',
+  csrf_invalid:
+    'Je sessie is niet meer geldig voor deze actie. Vernieuw de pagina en probeer het opnieuw.',
   origin_mismatch: 'Het verzoek kwam niet van deze website. Open Teamspiegel via het gewone adres.',
   not_found: 'Dit bestaat niet (meer), of valt buiten jouw bereik.',
-  conflict: 'Iemand anders heeft dit intussen gewijzigd. Vernieuw de pagina en probeer het opnieuw.',
+  conflict:
+    'Iemand anders heeft dit intussen gewijzigd. Vernieuw de pagina en probeer het opnieuw.',
   invalid_credentials: 'De gebruikersnaam of het wachtwoord klopt niet.',
   login_throttled: 'Te veel inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.',
   rate_limited: 'Te veel verzoeken in korte tijd. Wacht even en probeer het opnieuw.',
-  password_too_weak: 'Dit wachtwoord is te zwak. Gebruik minimaal 12 tekens, bijvoorbeeld een zin van een paar woorden.',
+  password_too_weak:
+    'Dit wachtwoord is te zwak. Gebruik minimaal 12 tekens, bijvoorbeeld een zin van een paar woorden.',
   password_reused: 'Kies een ander wachtwoord dan je huidige.',
   password_change_required: 'Kies eerst een eigen wachtwoord voordat je verdergaat.',
   employee_number_taken: 'Dit personeelsnummer is al in gebruik.',
   username_taken: 'Deze gebruikersnaam is al in gebruik. Kies een andere.',
   unit_code_taken: 'Deze code is al in gebruik bij een andere eenheid.',
-  unit_cycle: 'Een eenheid kan niet onder zichzelf of onder een van haar eigen onderliggende eenheden komen.',
+  unit_cycle:
+    'Een eenheid kan niet onder zichzelf of onder een van haar eigen onderliggende eenheden komen.',
   unit_archived: 'Deze eenheid is gearchiveerd en kan niet meer worden gewijzigd of gebruikt.',
   unit_has_active_children: 'Archiveer eerst de onderliggende eenheden.',
   unit_has_members: 'Deze eenheid heeft nog leden. Beëindig eerst hun lidmaatschappen.',
-  unit_kind_not_allowed: 'Dit soort eenheid kan niet onder deze bovenliggende eenheid worden geplaatst.',
+  unit_kind_not_allowed:
+    'Dit soort eenheid kan niet onder deze bovenliggende eenheid worden geplaatst.',
   root_unit_immutable: 'De hoogste eenheid kan niet worden verplaatst of gearchiveerd.',
   person_inactive: 'Deze persoon is gedeactiveerd.',
   membership_overlap: 'Deze persoon is in die periode al lid van deze eenheid.',
@@ -57,13 +64,15 @@ export const errorsEn: ErrorMessages = {
   session_expired: 'Your session has expired. Log in again to continue.',
   forbidden: 'You do not have access to this data or action.',
   csrf_invalid: 'Your session is no longer valid for this action. Reload the page and try again.',
-  origin_mismatch: 'The request did not come from this site. Open Teamspiegel at its usual address.',
+  origin_mismatch:
+    'The request did not come from this site. Open Teamspiegel at its usual address.',
   not_found: 'This does not exist (any more), or it is outside your scope.',
   conflict: 'Someone else changed this in the meantime. Reload the page and try again.',
   invalid_credentials: 'The username or password is not correct.',
   login_throttled: 'Too many login attempts. Wait a few minutes and try again.',
   rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
-  password_too_weak: 'This password is too weak. Use at least 12 characters, for example a sentence of a few words.',
+  password_too_weak:
+    'This password is too weak. Use at least 12 characters, for example a sentence of a few words.',
   password_reused: 'Choose a password different from your current one.',
   password_change_required: 'Choose your own password before you continue.',
   employee_number_taken: 'This employee number is already in use.',

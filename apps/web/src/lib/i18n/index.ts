@@ -1,2 +1,8 @@
 export { locale, t, errorText } from './locale.svelte.ts';
-export { translate, translateError, isLanguage, SUPPORTED_LANGUAGES, type MessageKey } from './translate.ts';
+export {
+  translate,
+  translateError,
+  isLanguage,
+  SUPPORTED_LANGUAGES,
+  type MessageKey,
+} from './translate.ts';

@@ -1,5 +1,11 @@
 import type { Language } from '@teamspiegel/contracts';
-import { isLanguage, translate, translateError, type MessageKey, type Params } from './translate.ts';
+import {
+  isLanguage,
+  translate,
+  translateError,
+  type MessageKey,
+  type Params,
+} from './translate.ts';
 
 const STORAGE_KEY = 'teamspiegel.language';
 
@@ -39,7 +45,12 @@ export function t(key: MessageKey, params?: Params): string {
 
 /** The user-facing message for anything thrown by the API client (or anything else). */
 export function errorText(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+  ) {
     return translateError(current, error.code);
   }
   return translateError(current, 'unknown_error');

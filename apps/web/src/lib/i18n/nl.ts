@@ -38,7 +38,8 @@ export const nl = {
   'pagination.status': 'Pagina {page} van {pages} ({total} resultaten)',
 
   'login.title': 'Inloggen',
-  'login.intro': 'Log in met de gebruikersnaam en het wachtwoord dat je van de functioneel beheerder hebt gekregen.',
+  'login.intro':
+    'Log in met de gebruikersnaam en het wachtwoord dat je van de functioneel beheerder hebt gekregen.',
   'login.username': 'Gebruikersnaam',
   'login.password': 'Wachtwoord',
   'login.submit': 'Inloggen',
@@ -46,11 +47,13 @@ export const nl = {
   'login.sessionEnded': 'Log opnieuw in om verder te gaan.',
 
   'password.title': 'Wachtwoord wijzigen',
-  'password.mustChange': 'Kies eerst een eigen wachtwoord. Het tijdelijke wachtwoord werkt daarna niet meer.',
+  'password.mustChange':
+    'Kies eerst een eigen wachtwoord. Het tijdelijke wachtwoord werkt daarna niet meer.',
   'password.current': 'Huidig wachtwoord',
   'password.new': 'Nieuw wachtwoord',
   'password.repeat': 'Herhaal nieuw wachtwoord',
-  'password.hint': 'Minimaal 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.',
+  'password.hint':
+    'Minimaal 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden.',
   'password.tooShort': 'Het nieuwe wachtwoord moet minimaal 12 tekens hebben.',
   'password.mismatch': 'De twee nieuwe wachtwoorden zijn niet gelijk.',
   'password.submit': 'Wachtwoord wijzigen',
@@ -59,22 +62,34 @@ export const nl = {
   'home.title': 'Welkom, {name}',
   'home.intro': 'Dit kun je in Teamspiegel doen, per rol die je hebt.',
   'home.scope': 'Geldt voor',
-  'home.noRoles': 'Je hebt nog geen rol in Teamspiegel. Ben je net begonnen, dan koppelt de functioneel beheerder je binnenkort aan je team.',
-  'home.complaints': 'Teamspiegel is een meetinstrument. Het vervangt het klachten- of meldpunt niet: wil je iets melden, gebruik dan die route.',
-  'home.officer.answer': 'Als er een pulsmeting openstaat, vul je die hier anoniem in. Dat duurt minder dan drie minuten.',
+  'home.noRoles':
+    'Je hebt nog geen rol in Teamspiegel. Ben je net begonnen, dan koppelt de functioneel beheerder je binnenkort aan je team.',
+  'home.complaints':
+    'Teamspiegel is een meetinstrument. Het vervangt het klachten- of meldpunt niet: wil je iets melden, gebruik dan die route.',
+  'home.officer.answer':
+    'Als er een pulsmeting openstaat, vul je die hier anoniem in. Dat duurt minder dan drie minuten.',
   'home.officer.noWave': 'Er staat op dit moment geen pulsmeting open.',
-  'home.officer.results': 'Na het sluiten van een meting zie je hier de resultaten van je team, en wat het team ermee heeft afgesproken.',
+  'home.officer.results':
+    'Na het sluiten van een meting zie je hier de resultaten van je team, en wat het team ermee heeft afgesproken.',
   'home.officer.whoSeesTitle': 'Wie ziet wat',
-  'home.officer.whoSees': 'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord. Je leidinggevende en HR zien alleen resultaten van het hele team, en alleen als genoeg collega’s meededen.',
-  'home.lead.what': 'Na het sluiten van een meting zie je per thema de score van je team, de trend en de vergelijking met je eenheid, plus feedback op je eigen inclusief leiderschap. Alleen als genoeg collega’s antwoordden; anders staat er “te weinig antwoorden om te tonen”.',
-  'home.lead.action': 'Samen met je team leg je één actie vast. Je collega’s zien die naast de volgende resultaten.',
+  'home.officer.whoSees':
+    'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord. Je leidinggevende en HR zien alleen resultaten van het hele team, en alleen als genoeg collega’s meededen.',
+  'home.lead.what':
+    'Na het sluiten van een meting zie je per thema de score van je team, de trend en de vergelijking met je eenheid, plus feedback op je eigen inclusief leiderschap. Alleen als genoeg collega’s antwoordden; anders staat er “te weinig antwoorden om te tonen”.',
+  'home.lead.action':
+    'Samen met je team leg je één actie vast. Je collega’s zien die naast de volgende resultaten.',
   'home.noResults': 'Er is nog geen afgesloten meting, dus er zijn nog geen resultaten.',
-  'home.chief.what': 'Je ziet de teams onder je eenheid naast elkaar, waar resultaten gepubliceerd zijn, en de feedback op de leidinggevenden onder je.',
-  'home.hr.what': 'Je vergelijkt eenheden op een overzicht per thema, volgt trends en de deelname (in bandbreedtes) en exporteert precies de gepubliceerde tabellen.',
+  'home.chief.what':
+    'Je ziet de teams onder je eenheid naast elkaar, waar resultaten gepubliceerd zijn, en de feedback op de leidinggevenden onder je.',
+  'home.hr.what':
+    'Je vergelijkt eenheden op een overzicht per thema, volgt trends en de deelname (in bandbreedtes) en exporteert precies de gepubliceerde tabellen.',
   'home.hr.soon': 'Dit komt beschikbaar met de eerste afgesloten meting.',
-  'home.admin.what': 'Je beheert de organisatie-indeling, de personen en hun rollen. Elke wijziging komt in het auditlog.',
-  'home.council.what': 'Je controleert of de beloftes worden nagekomen: drempels, het auditlog en bewaartermijnen. Antwoorden zie je nooit.',
-  'home.council.promise': 'De belofte: Teamspiegel toont nooit resultaten onder het niveau van een team of eenheid, en nooit als te weinig collega’s antwoordden.',
+  'home.admin.what':
+    'Je beheert de organisatie-indeling, de personen en hun rollen. Elke wijziging komt in het auditlog.',
+  'home.council.what':
+    'Je controleert of de beloftes worden nagekomen: drempels, het auditlog en bewaartermijnen. Antwoorden zie je nooit.',
+  'home.council.promise':
+    'De belofte: Teamspiegel toont nooit resultaten onder het niveau van een team of eenheid, en nooit als te weinig collega’s antwoordden.',
   'home.council.audit': 'Auditlog bekijken',
 
   'role.officer': 'Medewerker',
@@ -133,7 +148,8 @@ export const nl = {
   'units.moveSubmit': 'Verplaatsen',
   'units.moved': 'De eenheid is verplaatst.',
   'units.archive': 'Archiveren',
-  'units.archiveExplain': 'Een gearchiveerde eenheid blijft zichtbaar in de geschiedenis, maar krijgt geen nieuwe leden of metingen meer. Dit kan alleen als er geen actieve onderliggende eenheden zijn.',
+  'units.archiveExplain':
+    'Een gearchiveerde eenheid blijft zichtbaar in de geschiedenis, maar krijgt geen nieuwe leden of metingen meer. Dit kan alleen als er geen actieve onderliggende eenheden zijn.',
   'units.archiveSubmit': 'Eenheid archiveren',
   'units.archiveConfirm': 'Weet je zeker dat je {name} wilt archiveren?',
   'units.archivedDone': 'De eenheid is gearchiveerd.',
@@ -156,7 +172,8 @@ export const nl = {
   'people.caption': 'Personen',
 
   'personNew.title': 'Persoon toevoegen',
-  'personNew.intro': 'Na het opslaan kun je de persoon aan een team koppelen en een account aanmaken.',
+  'personNew.intro':
+    'Na het opslaan kun je de persoon aan een team koppelen en een account aanmaken.',
   'personNew.submit': 'Persoon opslaan',
 
   'person.details': 'Gegevens',
@@ -166,17 +183,20 @@ export const nl = {
   'person.createdAt': 'Aangemaakt',
   'person.created': '{name} is toegevoegd.',
   'person.deactivate': 'Deactiveren',
-  'person.deactivateExplain': 'Een gedeactiveerde persoon kan niet meer inloggen en telt niet meer mee in teams. De geschiedenis blijft bewaard.',
+  'person.deactivateExplain':
+    'Een gedeactiveerde persoon kan niet meer inloggen en telt niet meer mee in teams. De geschiedenis blijft bewaard.',
   'person.deactivateSubmit': 'Persoon deactiveren',
   'person.deactivateConfirm': 'Weet je zeker dat je {name} wilt deactiveren?',
   'person.deactivated': 'De persoon is gedeactiveerd.',
   'person.account': 'Account',
   'person.accountNone': 'Deze persoon heeft nog geen account.',
   'person.accountUsername': 'Gebruikersnaam',
-  'person.accountHint': 'Kleine letters, cijfers, punt, streepje of liggend streepje; minimaal 3 tekens.',
+  'person.accountHint':
+    'Kleine letters, cijfers, punt, streepje of liggend streepje; minimaal 3 tekens.',
   'person.accountCreate': 'Account aanmaken',
   'person.tempTitle': 'Tijdelijk wachtwoord voor {username}',
-  'person.tempExplain': 'Geef dit wachtwoord op een veilige manier door. Het wordt maar één keer getoond. Bij de eerste keer inloggen kiest de persoon een eigen wachtwoord.',
+  'person.tempExplain':
+    'Geef dit wachtwoord op een veilige manier door. Het wordt maar één keer getoond. Bij de eerste keer inloggen kiest de persoon een eigen wachtwoord.',
   'person.memberships': 'Lidmaatschappen',
   'person.membershipsNone': 'Nog geen lidmaatschappen.',
   'person.membershipUnit': 'Eenheid',
@@ -192,7 +212,8 @@ export const nl = {
   'person.membershipAdded': 'Het lidmaatschap is toegevoegd.',
   'person.roles': 'Rollen',
   'person.rolesNone': 'Geen toegekende rollen.',
-  'person.rolesHint': 'Medewerker en leidinggevende volgen uit de lidmaatschappen. De rollen hieronder worden apart toegekend en gelden voor een eenheid en alles daaronder.',
+  'person.rolesHint':
+    'Medewerker en leidinggevende volgen uit de lidmaatschappen. De rollen hieronder worden apart toegekend en gelden voor een eenheid en alles daaronder.',
   'person.role': 'Rol',
   'person.roleScope': 'Voor eenheid',
   'person.roleRemove': 'Intrekken',
@@ -203,7 +224,8 @@ export const nl = {
   'person.roleAdded': 'De rol is toegekend.',
 
   'audit.title': 'Auditlog',
-  'audit.intro': 'Elke wijziging en elke inlogpoging, met wie wat wanneer deed. Antwoorden staan hier nooit in.',
+  'audit.intro':
+    'Elke wijziging en elke inlogpoging, met wie wat wanneer deed. Antwoorden staan hier nooit in.',
   'audit.filters': 'Filters',
   'audit.action': 'Actie',
   'audit.anyAction': 'Alle acties',
@@ -238,9 +260,11 @@ export const nl = {
   'action.audit.viewed': 'Auditlog bekeken',
 
   'page.noAccess': 'Geen toegang',
-  'page.noAccessBody': 'Je hebt geen toegang tot deze pagina. Denk je dat dit niet klopt? Neem dan contact op met de functioneel beheerder.',
+  'page.noAccessBody':
+    'Je hebt geen toegang tot deze pagina. Denk je dat dit niet klopt? Neem dan contact op met de functioneel beheerder.',
   'page.notFound': 'Pagina niet gevonden',
-  'page.notFoundBody': 'Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina.',
+  'page.notFoundBody':
+    'Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina.',
   'page.error': 'Er ging iets mis',
   'page.toHome': 'Naar de startpagina',
 };

@@ -10,7 +10,11 @@ export type Params = Record<string, string | number>;
 export const SUPPORTED_LANGUAGES: readonly Language[] = ['nl', 'nl-BE', 'en'];
 
 const messages: Record<Language, Partial<Messages>> = { nl, 'nl-BE': nlBe, en };
-const errorMessages: Record<Language, Partial<ErrorMessages>> = { nl: errorsNl, 'nl-BE': errorsNlBe, en: errorsEn };
+const errorMessages: Record<Language, Partial<ErrorMessages>> = {
+  nl: errorsNl,
+  'nl-BE': errorsNlBe,
+  en: errorsEn,
+};
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);

@@ -28,5 +28,8 @@ export const load: PageLoad = async ({ parent, url }) => {
       },
     }),
   );
-  return { result, filters: { action, from: DATE.test(from) ? from : '', to: DATE.test(to) ? to : '' } };
+  return {
+    result,
+    filters: { action, from: DATE.test(from) ? from : '', to: DATE.test(to) ? to : '' },
+  };
 };

@@ -15,7 +15,12 @@ export const load: PageLoad = async ({ parent, url }) => {
   const result = await loadOrFail(url, () =>
     api.get<PeoplePage>('/people', {
       noRedirect: true,
-      query: { q: q || undefined, includeInactive: includeInactive || undefined, page, pageSize: PAGE_SIZE },
+      query: {
+        q: q || undefined,
+        includeInactive: includeInactive || undefined,
+        page,
+        pageSize: PAGE_SIZE,
+      },
     }),
   );
   return { result, q, includeInactive };

@@ -14,7 +14,9 @@ export const load: PageLoad = async ({ parent, params, url }) => {
   const [person, units] = await loadOrFail(url, () =>
     Promise.all([
       api.get<PersonDetail>(`/people/${encodeURIComponent(params.personId)}`, { noRedirect: true }),
-      needUnits ? api.get<UnitList>('/units', { noRedirect: true }) : Promise.resolve({ items: [] }),
+      needUnits
+        ? api.get<UnitList>('/units', { noRedirect: true })
+        : Promise.resolve({ items: [] }),
     ]),
   );
   return { person, units: units.items, canManage, canManageRoles };

@@ -12,7 +12,9 @@ export const load: PageLoad = async ({ parent, params, url }) => {
     Promise.all([
       api.get<UnitDetail>(`/units/${encodeURIComponent(params.unitId)}`, { noRedirect: true }),
       // The move form needs every unit in scope to choose a new parent from.
-      canManage ? api.get<UnitList>('/units', { noRedirect: true }) : Promise.resolve({ items: [] }),
+      canManage
+        ? api.get<UnitList>('/units', { noRedirect: true })
+        : Promise.resolve({ items: [] }),
     ]),
   );
   return { detail, units: all.items, canManage };
