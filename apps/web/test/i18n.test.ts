@@ -96,4 +96,11 @@ test('isLanguage accepts exactly the supported languages', () => {
   assert.is(all.length, 3);
 });
 
+test('counts pick the singular for one and the plural otherwise', () => {
+  assert.is(translate('nl', 'units.memberCount', { count: 1 }), '1 lid');
+  assert.is(translate('nl', 'units.memberCount', { count: 2 }), '2 leden');
+  assert.is(translate('nl', 'units.memberCount', { count: 0 }), '0 leden');
+  assert.is(translate('en', 'units.memberCount', { count: 1 }), '1 member');
+});
+
 test.run();

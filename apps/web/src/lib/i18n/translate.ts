@@ -20,9 +20,16 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (SUPPORTED_LANGUAGES as readonly string[]).includes(value);
 }
 
+/** `one|other` templates pick by `count`; Dutch and English both have just these two forms. */
+function pluralise(template: string, params?: Params): string {
+  const [one, other] = template.split('|');
+  if (other === undefined || typeof params?.count !== 'number') return template;
+  return params.count === 1 ? (one ?? other) : other;
+}
+
 function interpolate(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  return pluralise(template, params).replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
   });
