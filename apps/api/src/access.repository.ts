@@ -1,6 +1,7 @@
 import type { Db } from '@teamspiegel/db';
 import type { Language, MeResponse, Permission, UnitKind } from '@teamspiegel/contracts';
 import { permissionsOf, type Grant } from '@teamspiegel/core';
+import { currentOn } from './org/periods.ts';
 
 /** The logged-in person as every request sees them, loaded fresh so revocations apply at once. */
 export interface Actor {
@@ -45,10 +46,7 @@ export async function loadGrants(db: Db, personId: string, today: string): Promi
         'unit.kind',
       ])
       .where('membership.person_id', '=', personId)
-      .where('membership.joined_on', '<=', today)
-      .where((eb) =>
-        eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
-      )
+      .where(currentOn(today))
       .execute(),
   ]);
   return [

@@ -9,7 +9,9 @@ import type { Config } from './config.ts';
 import { healthRoutes } from './health.routes.ts';
 import { meRoutes } from './me/me.routes.ts';
 import { unitRoutes } from './org/units.routes.ts';
+import { membershipRoutes } from './people/memberships.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
+import { roleRoutes } from './people/roles.routes.ts';
 import { authzPlugin } from './plugins/authz.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
@@ -65,6 +67,8 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
   await app.register(meRoutes, deps);
   await app.register(unitRoutes, deps);
   await app.register(peopleRoutes, deps);
+  await app.register(membershipRoutes, deps);
+  await app.register(roleRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(webRoutes, { build: web });
   return app;

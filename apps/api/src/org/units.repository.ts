@@ -1,67 +1,41 @@
 import type { Unit as UnitDto, UnitKind } from '@teamspiegel/contracts';
 import type { Db, Unit } from '@teamspiegel/db';
 import { sql } from 'kysely';
+import { currentOn } from './periods.ts';
 
 export function findUnit(db: Db, id: string): Promise<Unit | undefined> {
   return db.selectFrom('unit').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Current members (member or lead) per unit, counted on a date. */
-function memberCounts(db: Db, today: string) {
-  return db
-    .selectFrom('membership')
-    .select(['unit_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('joined_on', '<=', today)
-    .where((eb) => eb.or([eb('left_on', 'is', null), eb('left_on', '>', today)]))
-    .groupBy('unit_id');
+/**
+ * Units with the number of their current members (of the unit itself, not its subtree),
+ * counted per unit through the (unit_id, joined_on) index.
+ */
+function unitsWithCounts(db: Db, today: string) {
+  return db.selectFrom('unit').select((eb) => [
+    'unit.id',
+    'unit.parent_id',
+    'unit.code',
+    'unit.name',
+    'unit.kind',
+    'unit.archived_at',
+    eb
+      .selectFrom('membership')
+      .select((m) => m.fn.countAll<number>().as('n'))
+      .whereRef('membership.unit_id', '=', 'unit.id')
+      .where(currentOn(today))
+      .as('memberCount'),
+  ]);
 }
 
-export async function listUnits(
-  db: Db,
-  scope: readonly string[],
-  today: string,
-): Promise<UnitDto[]> {
-  if (!scope.length) return [];
-  const rows = await db
-    .selectFrom('unit')
-    .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select([
-      'unit.id',
-      'unit.parent_id',
-      'unit.code',
-      'unit.name',
-      'unit.kind',
-      'unit.archived_at',
-      'mc.n',
-    ])
-    .where((eb) => eb.or(scope.map((prefix) => eb('unit.path', 'like', `${prefix}%`))))
-    .orderBy('unit.path')
-    .execute();
-  return rows.map((r) => toDto(r, Number(r.n ?? 0)));
-}
+type UnitWithCountRow = Pick<
+  Unit,
+  'id' | 'parent_id' | 'code' | 'name' | 'kind' | 'archived_at'
+> & {
+  memberCount: number | null;
+};
 
-export async function unitWithCount(db: Db, id: string, today: string): Promise<UnitDto> {
-  const row = await db
-    .selectFrom('unit')
-    .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select([
-      'unit.id',
-      'unit.parent_id',
-      'unit.code',
-      'unit.name',
-      'unit.kind',
-      'unit.archived_at',
-      'mc.n',
-    ])
-    .where('unit.id', '=', id)
-    .executeTakeFirstOrThrow();
-  return toDto(row, Number(row.n ?? 0));
-}
-
-function toDto(
-  r: Pick<Unit, 'id' | 'parent_id' | 'code' | 'name' | 'kind' | 'archived_at'>,
-  memberCount: number,
-): UnitDto {
+function toDto(r: UnitWithCountRow): UnitDto {
   return {
     id: r.id,
     parentId: r.parent_id,
@@ -69,27 +43,36 @@ function toDto(
     name: r.name,
     kind: r.kind as UnitKind,
     archived: r.archived_at !== null,
-    memberCount,
+    memberCount: Number(r.memberCount ?? 0),
   };
 }
 
+/** Every unit inside the scope prefixes, parents before children. */
+export async function listUnits(
+  db: Db,
+  scope: readonly string[],
+  today: string,
+): Promise<UnitDto[]> {
+  if (!scope.length) return [];
+  const rows = await unitsWithCounts(db, today)
+    .where((eb) => eb.or(scope.map((prefix) => eb('unit.path', 'like', `${prefix}%`))))
+    .orderBy('unit.path')
+    .execute();
+  return rows.map(toDto);
+}
+
+export async function unitWithCount(db: Db, id: string, today: string): Promise<UnitDto> {
+  return toDto(
+    await unitsWithCounts(db, today).where('unit.id', '=', id).executeTakeFirstOrThrow(),
+  );
+}
+
 export async function childrenOf(db: Db, id: string, today: string): Promise<UnitDto[]> {
-  const rows = await db
-    .selectFrom('unit')
-    .leftJoin(memberCounts(db, today).as('mc'), 'mc.unit_id', 'unit.id')
-    .select([
-      'unit.id',
-      'unit.parent_id',
-      'unit.code',
-      'unit.name',
-      'unit.kind',
-      'unit.archived_at',
-      'mc.n',
-    ])
+  const rows = await unitsWithCounts(db, today)
     .where('unit.parent_id', '=', id)
     .orderBy('unit.name')
     .execute();
-  return rows.map((r) => toDto(r, Number(r.n ?? 0)));
+  return rows.map(toDto);
 }
 
 export async function ancestorsOf(db: Db, unit: Unit) {
@@ -119,10 +102,7 @@ export function currentMembers(db: Db, unitId: string, today: string) {
       'membership.joined_on as joinedOn',
     ])
     .where('membership.unit_id', '=', unitId)
-    .where('membership.joined_on', '<=', today)
-    .where((eb) =>
-      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
-    )
+    .where(currentOn(today))
     .orderBy('membership.kind', 'desc')
     .orderBy('person.family_name')
     .execute();

@@ -19,6 +19,7 @@ import { type Clock, dateOf } from '../clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { notEndedBy } from './periods.ts';
 import {
   ancestorsOf,
   childrenOf,
@@ -234,7 +235,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           .selectFrom('membership')
           .select('id')
           .where('unit_id', '=', unit.id)
-          .where((eb) => eb.or([eb('left_on', 'is', null), eb('left_on', '>', dateOf(now))]))
+          .where(notEndedBy(dateOf(now)))
           .executeTakeFirst();
         // Members who have not joined yet count too: they would land in an archived unit.
         if (booked) {

@@ -10,6 +10,7 @@ import type {
 } from '@teamspiegel/contracts';
 import type { Db, Person } from '@teamspiegel/db';
 import { sql } from 'kysely';
+import { currentOn } from '../org/periods.ts';
 
 export function findPerson(db: Db, id: string): Promise<Person | undefined> {
   return db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst();
@@ -22,10 +23,7 @@ export async function currentUnitPaths(db: Db, personId: string, today: string):
     .innerJoin('unit', 'unit.id', 'membership.unit_id')
     .select('unit.path')
     .where('membership.person_id', '=', personId)
-    .where('membership.joined_on', '<=', today)
-    .where((eb) =>
-      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
-    )
+    .where(currentOn(today))
     .execute();
   return rows.map((r) => r.path);
 }
@@ -72,7 +70,7 @@ export async function searchPeople(
   db: Db,
   s: PeopleSearch,
 ): Promise<{ items: PersonSummary[]; total: number }> {
-  const current = sql<boolean>`m.joined_on <= ${s.today} and (m.left_on is null or m.left_on > ${s.today})`;
+  const current = currentOn(s.today, 'm');
   let base = db.selectFrom('person');
   if (!s.includeInactive) base = base.where('person.deactivated_at', 'is', null);
   if (s.q) {
@@ -149,10 +147,7 @@ export async function searchPeople(
         .innerJoin('unit', 'unit.id', 'membership.unit_id')
         .select(['membership.person_id', 'unit.name'])
         .where('membership.person_id', 'in', ids)
-        .where('membership.joined_on', '<=', s.today)
-        .where((eb) =>
-          eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', s.today)]),
-        )
+        .where(currentOn(s.today))
         .execute()
     : [];
   return {

@@ -28,7 +28,7 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 export class MissingPermissionError extends Error {}
 
 /** The actor of a route that requires a login; the hooks guarantee it is there. */
-export function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: Pick<FastifyRequest, 'actor'>): Actor {
   if (!request.actor) throw new AppError(401, 'unauthenticated', 'Please log in.');
   return request.actor;
 }
