@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { seedDemo } from '@teamspiegel/db/seed';
 import { buildApp } from '../src/app.ts';
@@ -68,77 +68,6 @@ export async function buildTestApp(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * A browser-like client: keeps the session cookie, fetches and sends the CSRF token, and
- * sends the Origin header on state-changing requests, as the web app does.
- */
-export class Client {
-  private cookie: string | undefined;
-  private csrf: string | undefined;
-  constructor(private readonly app: FastifyInstance) {}
-
-  get cookieHeader() {
-    return this.cookie;
-  }
-
-  private remember(response: LightMyRequestResponse) {
-    const setCookie = response.headers['set-cookie'];
-    const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-    if (first) this.cookie = first.split(';')[0];
-  }
-
-  async csrfToken(): Promise<string> {
-    const response = await this.request('GET', '/api/v1/auth/csrf');
-    this.csrf = response.json<{ token: string }>().token;
-    return this.csrf;
-  }
-
-  async request(
-    method: Method,
-    url: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<LightMyRequestResponse> {
-    const changes = method !== 'GET';
-    if (changes && this.csrf === undefined) await this.csrfToken();
-    const response = await this.app.inject({
-      method,
-      url,
-      headers: {
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(changes ? { origin: ORIGIN, 'x-csrf-token': this.csrf ?? '' } : {}),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-    });
-    this.remember(response);
-    return response;
-  }
-
-  async login(username: string, password = DEMO_PASSWORD): Promise<LightMyRequestResponse> {
-    await this.csrfToken();
-    const response = await this.request('POST', '/api/v1/auth/login', { username, password });
-    // The session is regenerated at login, so the token of the old session is void.
-    if (response.statusCode === 200) await this.csrfToken();
-    return response;
-  }
-
-  get = (url: string) => this.request('GET', url);
-  post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
-  patch = (url: string, body: unknown) => this.request('PATCH', url, body);
-  put = (url: string, body: unknown) => this.request('PUT', url, body);
-  delete = (url: string) => this.request('DELETE', url);
-}
-
-export async function loggedIn(app: FastifyInstance, username: string): Promise<Client> {
-  const client = new Client(app);
-  const response = await client.login(username);
-  if (response.statusCode !== 200) throw new Error(`login as ${username} failed: ${response.body}`);
-  return client;
 }
 
 /** Ids of well-known demo units by code. */

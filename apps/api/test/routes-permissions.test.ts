@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert';
 import Fastify from 'fastify';
 import { PERMISSIONS } from '@teamspiegel/contracts';
 import { authzPlugin, MissingPermissionError } from '../src/plugins/authz.ts';
-import { buildTestApp, Client, loggedIn, type TestApp } from './helpers.ts';
+import { buildTestApp, type TestApp } from './helpers.ts';
+import { Browser, browserAs } from './support.ts';
 
 let t: TestApp;
 test.before(async () => {
@@ -56,7 +57,7 @@ const concrete = (url: string) =>
   url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 
 test('an anonymous request to any non-public /api route gets 401', async () => {
-  const anonymous = new Client(t.app);
+  const anonymous = new Browser(t.app);
   for (const route of t.app.routePermissions) {
     if (!route.url.startsWith('/api/') || route.permission === 'public' || route.method === 'HEAD')
       continue;
@@ -71,7 +72,7 @@ test('an anonymous request to any non-public /api route gets 401', async () => {
 });
 
 test('an officer gets 403 on every administrator route', async () => {
-  const officer = await loggedIn(t.app, 'demo-officer');
+  const officer = await browserAs(t.app, 'demo-officer');
   const adminRoutes = t.app.routePermissions.filter(
     (r) =>
       r.url.startsWith('/api/') &&

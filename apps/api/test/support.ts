@@ -1,6 +1,6 @@
 /**
- * Helpers for the integration tests beside helpers.ts: a browser-like client that can speak
- * from another origin or address, plus small database look-ups.
+ * Helpers for the integration tests beside helpers.ts: the browser-like client, plus small
+ * database look-ups.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -20,8 +20,9 @@ export interface BrowserOptions {
 }
 
 /**
- * Like helpers.ts Client (keeps the session cookie, sends CSRF token and Origin), but with a
- * configurable origin and address, and raw access to every request part.
+ * Behaves like the web app in a browser: keeps the session cookie, fetches and sends the CSRF
+ * token and sends Origin on state-changing requests. Origin, client address and every
+ * request part can be changed to play an attacker.
  */
 export class Browser {
   cookie: string | undefined;
