@@ -7,18 +7,21 @@ import type {
   CreateAccountResponse,
   PersonDetail,
 } from '@teamspiegel/contracts';
+import { DEMO_PASSWORD, withTestApp } from './helpers.ts';
 import {
   auditCount,
-  buildTestApp,
-  DEMO_PASSWORD,
+  Browser,
+  browserAs,
+  expectRefused,
+  MINUTE,
   personIdByUsername,
+  tableSnapshot,
   unitIdByCode,
-  type TestApp,
-} from './helpers.ts';
-import { Browser, browserAs, errorOf, MINUTE, tableSnapshot, zoneAdminAccount } from './support.ts';
+  zoneAdminAccount,
+} from './support.ts';
 
 const audit = suite('audit');
-let t: TestApp;
+const t = withTestApp(audit);
 let admin: Browser;
 let adminId: string;
 /** Instants bracketing the renames made in before(), for the from/to filter. */
@@ -27,7 +30,6 @@ let windowTo: string;
 const secrets: string[] = [];
 
 audit.before(async () => {
-  t = await buildTestApp();
   admin = await browserAs(t.app, 'demo-admin');
   adminId = await personIdByUsername(t.db, 'demo-admin');
 
@@ -76,9 +78,6 @@ audit.before(async () => {
   // Re-login: the admin session is about 20 minutes old; keep it fresh for the tests.
   admin = await browserAs(t.app, 'demo-admin');
 });
-audit.after(async () => {
-  await t.close();
-});
 
 const read = async (browser: Browser, query = '') => {
   const response = await browser.get(`/api/v1/audit${query ? `?${query}` : ''}`);
@@ -110,8 +109,7 @@ audit('the audit log pages with a stable total', async () => {
   const ids = new Set(first.items.map((e) => e.id));
   assert.ok(second.items.some((e) => !ids.has(e.id)));
   const bad = await admin.get('/api/v1/audit?pageSize=101');
-  assert.is(bad.statusCode, 400);
-  assert.is(errorOf(bad).code, 'validation_failed');
+  expectRefused(bad, 400, 'validation_failed');
 });
 
 audit('the action filter returns only that action', async () => {
@@ -123,8 +121,7 @@ audit('the action filter returns only that action', async () => {
     ['Noodhulp B3', 'Noodhulp B2', 'Noodhulp B1'],
   );
   const unknown = await admin.get('/api/v1/audit?action=results.exported');
-  assert.is(unknown.statusCode, 400);
-  assert.is(errorOf(unknown).code, 'validation_failed');
+  expectRefused(unknown, 400, 'validation_failed');
 });
 
 audit('the from/to filter returns only events in that time window', async () => {
@@ -153,8 +150,7 @@ audit('officers, team leads, HR and chiefs may not read the audit log', async ()
     const browser = await browserAs(t.app, username);
     const before = await auditCount(t.db);
     const response = await browser.get('/api/v1/audit');
-    assert.is(response.statusCode, 403, username);
-    assert.is(errorOf(response).code, 'forbidden');
+    expectRefused(response, 403, 'forbidden', username);
     assert.is(await auditCount(t.db), before, 'a refused read is not recorded as a view');
   }
   const anonymous = await new Browser(t.app).get('/api/v1/audit');

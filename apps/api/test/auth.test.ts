@@ -2,33 +2,25 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LightMyRequestResponse } from 'fastify';
 import type { MeResponse } from '@teamspiegel/contracts';
+import { DEMO_PASSWORD, withTestApp } from './helpers.ts';
 import {
   auditCount,
-  buildTestApp,
-  DEMO_PASSWORD,
-  personIdByUsername,
-  unitIdByCode,
-  type TestApp,
-} from './helpers.ts';
-import {
   auditEvents,
   Browser,
   browserAs,
   errorOf,
+  expectNoChange,
+  expectRefused,
   freshAccount,
   HOUR,
   MINUTE,
+  personIdByUsername,
   rowCount,
+  unitIdByCode,
 } from './support.ts';
 
 const auth = suite('auth');
-let t: TestApp;
-auth.before(async () => {
-  t = await buildTestApp();
-});
-auth.after(async () => {
-  await t.close();
-});
+const t = withTestApp(auth);
 
 const setCookieOf = (response: LightMyRequestResponse): string => {
   const header = response.headers['set-cookie'];
@@ -36,6 +28,19 @@ const setCookieOf = (response: LightMyRequestResponse): string => {
   if (!value) throw new Error('no Set-Cookie header');
   return value;
 };
+
+/** A new account and a browser logged in to it. */
+async function loggedInFreshAccount(username: string) {
+  const account = await freshAccount(t.db, username);
+  return { account, browser: await browserAs(t.app, account.username) };
+}
+
+/** Runs `run` and checks that the account's password hash and the audit log did not change. */
+async function passwordKept(personId: string, run: () => Promise<unknown>) {
+  const hash = await accountHash(personId);
+  await expectNoChange(t.db, [], run);
+  assert.is(await accountHash(personId), hash, 'the password hash changed');
+}
 
 const accountHash = async (personId: string) =>
   (
@@ -134,13 +139,11 @@ auth(
     const browser = new Browser(t.app, { remoteAddress: '10.1.0.3' });
     for (let i = 0; i < 4; i++) {
       const response = await browser.login('demo-officer', `wrong-password-${i}`);
-      assert.is(response.statusCode, 401, `attempt ${i + 1}`);
-      assert.is(errorOf(response).code, 'invalid_credentials');
+      expectRefused(response, 401, 'invalid_credentials', `attempt ${i + 1}`);
     }
     const auditBefore = await auditCount(t.db);
     const throttled = await browser.login('demo-officer');
-    assert.is(throttled.statusCode, 429);
-    assert.is(errorOf(throttled).code, 'login_throttled');
+    expectRefused(throttled, 429, 'login_throttled');
     assert.is(throttled.headers['retry-after'], '1');
     assert.is(await auditCount(t.db), auditBefore, 'a throttled attempt records no login');
     assert.is((await browser.get('/api/v1/me')).statusCode, 401);
@@ -190,8 +193,7 @@ auth('one address spraying many usernames is throttled, other addresses are not'
     assert.is(response.statusCode, 401, `attempt ${i + 1}`);
   }
   const throttled = await spray.login('demo-council');
-  assert.is(throttled.statusCode, 429);
-  assert.is(errorOf(throttled).code, 'login_throttled');
+  expectRefused(throttled, 429, 'login_throttled');
   assert.ok(Number(throttled.headers['retry-after']) >= 1);
 
   const other = await new Browser(t.app, { remoteAddress: '10.2.0.2' }).login('demo-council');
@@ -250,16 +252,14 @@ auth('logout ends the session and is audited', async () => {
   const [event] = await auditEvents(t.db, 'auth.logout');
   assert.is(event?.actor_person_id, admin);
   const me = await browser.get('/api/v1/me');
-  assert.is(me.statusCode, 401);
-  assert.is(errorOf(me).code, 'session_expired');
+  expectRefused(me, 401, 'session_expired');
 });
 
 auth('a session idle for 31 minutes has expired', async () => {
   const browser = await browserAs(t.app, 'demo-admin');
   t.clock.advance(31 * MINUTE);
   const response = await browser.get('/api/v1/me');
-  assert.is(response.statusCode, 401);
-  assert.is(errorOf(response).code, 'session_expired');
+  expectRefused(response, 401, 'session_expired');
   // And stays expired.
   t.clock.advance(MINUTE);
   assert.is((await browser.get('/api/v1/me')).statusCode, 401);
@@ -285,60 +285,48 @@ auth('the absolute timeout of 10 hours ends even an active session', async () =>
   }
   t.clock.advance(20 * MINUTE);
   const response = await browser.get('/api/v1/me');
-  assert.is(response.statusCode, 401);
-  assert.is(errorOf(response).code, 'session_expired');
+  expectRefused(response, 401, 'session_expired');
 });
 
 auth('a password change with a wrong current password is refused and changes nothing', async () => {
-  const account = await freshAccount(t.db, 'pw-wrong-current');
-  const browser = await browserAs(t.app, account.username);
-  const hash = await accountHash(account.personId);
-  const before = await auditCount(t.db);
-  const response = await browser.post('/api/v1/auth/password', {
-    currentPassword: 'not-my-current-password',
-    newPassword: 'a-completely-new-secret',
+  const { account, browser } = await loggedInFreshAccount('pw-wrong-current');
+  await passwordKept(account.personId, async () => {
+    const response = await browser.post('/api/v1/auth/password', {
+      currentPassword: 'not-my-current-password',
+      newPassword: 'a-completely-new-secret',
+    });
+    expectRefused(response, 401, 'invalid_credentials');
   });
-  assert.is(response.statusCode, 401);
-  assert.is(errorOf(response).code, 'invalid_credentials');
-  assert.is(await accountHash(account.personId), hash);
-  assert.is(await auditCount(t.db), before);
 });
 
 auth('a new password that is too short or contains the username is too weak', async () => {
-  const account = await freshAccount(t.db, 'pw-weak');
-  const browser = await browserAs(t.app, account.username);
-  const hash = await accountHash(account.personId);
-  const before = await auditCount(t.db);
-  for (const newPassword of ['short-pw', 'x-pw-weak-is-my-name-x']) {
-    const response = await browser.post('/api/v1/auth/password', {
-      currentPassword: DEMO_PASSWORD,
-      newPassword,
-    });
-    assert.is(response.statusCode, 400, newPassword);
-    assert.is(errorOf(response).code, 'password_too_weak');
-  }
-  assert.is(await accountHash(account.personId), hash);
-  assert.is(await auditCount(t.db), before);
+  const { account, browser } = await loggedInFreshAccount('pw-weak');
+  await passwordKept(account.personId, async () => {
+    for (const newPassword of ['short-pw', 'x-pw-weak-is-my-name-x']) {
+      const response = await browser.post('/api/v1/auth/password', {
+        currentPassword: DEMO_PASSWORD,
+        newPassword,
+      });
+      expectRefused(response, 400, 'password_too_weak', newPassword);
+    }
+  });
 });
 
 auth('the current password cannot be chosen again', async () => {
-  const account = await freshAccount(t.db, 'pw-reuse');
-  const browser = await browserAs(t.app, account.username);
-  const hash = await accountHash(account.personId);
-  const response = await browser.post('/api/v1/auth/password', {
-    currentPassword: DEMO_PASSWORD,
-    newPassword: DEMO_PASSWORD,
+  const { account, browser } = await loggedInFreshAccount('pw-reuse');
+  await passwordKept(account.personId, async () => {
+    const response = await browser.post('/api/v1/auth/password', {
+      currentPassword: DEMO_PASSWORD,
+      newPassword: DEMO_PASSWORD,
+    });
+    expectRefused(response, 400, 'password_reused');
   });
-  assert.is(response.statusCode, 400);
-  assert.is(errorOf(response).code, 'password_reused');
-  assert.is(await accountHash(account.personId), hash);
 });
 
 auth(
   'after a password change the old password fails, the new one works, and it is audited',
   async () => {
-    const account = await freshAccount(t.db, 'pw-change');
-    const browser = await browserAs(t.app, account.username);
+    const { account, browser } = await loggedInFreshAccount('pw-change');
     const cookieBefore = browser.cookie;
     const before = await auditCount(t.db);
     const newPassword = 'correct-horse-battery-staple';
@@ -358,8 +346,7 @@ auth(
       account.username,
       DEMO_PASSWORD,
     );
-    assert.is(old.statusCode, 401);
-    assert.is(errorOf(old).code, 'invalid_credentials');
+    expectRefused(old, 401, 'invalid_credentials');
     const fresh = await new Browser(t.app, { remoteAddress: '10.3.0.1' }).login(
       account.username,
       newPassword,
@@ -398,8 +385,7 @@ auth(
     assert.is(login.json<MeResponse>().mustChangePassword, true);
 
     const units = await browser.get('/api/v1/units');
-    assert.is(units.statusCode, 403);
-    assert.is(errorOf(units).code, 'password_change_required');
+    expectRefused(units, 403, 'password_change_required');
     assert.is((await browser.get('/api/v1/me')).statusCode, 200);
 
     const change = await browser.post('/api/v1/auth/password', {
@@ -426,8 +412,7 @@ auth('changing the password logs out the other sessions of that person', async (
   assert.is(changed.statusCode, 204, changed.body);
   assert.is((await stationA.get('/api/v1/me')).statusCode, 200);
   const other = await stationB.get('/api/v1/me');
-  assert.is(other.statusCode, 401);
-  assert.is(errorOf(other).code, 'session_expired');
+  expectRefused(other, 401, 'session_expired');
 });
 
 auth(
@@ -452,8 +437,7 @@ auth(
       .execute();
     assert.is(left.length, 0);
     const login = await new Browser(t.app, { remoteAddress: '10.3.0.2' }).login(account.username);
-    assert.is(login.statusCode, 401);
-    assert.is(errorOf(login).code, 'invalid_credentials');
+    expectRefused(login, 401, 'invalid_credentials');
   },
 );
 
@@ -461,18 +445,12 @@ auth.run();
 
 /** Production: `__Host-` cookie, Secure, behind a TLS-terminating proxy. */
 const production = suite('auth in production');
-let p: TestApp;
 const PROD_ORIGIN = 'https://teamspiegel.example';
-production.before(async () => {
-  p = await buildTestApp({
-    NODE_ENV: 'production',
-    TEAMSPIEGEL_PUBLIC_ORIGIN: PROD_ORIGIN,
-    TEAMSPIEGEL_TRUST_PROXY: 'true',
-    LOG_LEVEL: 'silent',
-  });
-});
-production.after(async () => {
-  await p.close();
+const p = withTestApp(production, {
+  NODE_ENV: 'production',
+  TEAMSPIEGEL_PUBLIC_ORIGIN: PROD_ORIGIN,
+  TEAMSPIEGEL_TRUST_PROXY: 'true',
+  LOG_LEVEL: 'silent',
 });
 
 production('the session cookie is named __Host-teamspiegel and is Secure', async () => {
@@ -500,11 +478,9 @@ production(
       origin: 'http://localhost:3000',
       headers: { 'x-forwarded-proto': 'https' },
     });
-    const before = await auditCount(p.db);
-    const response = await browser.login('demo-admin');
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'origin_mismatch');
-    assert.is(await auditCount(p.db), before);
+    await expectNoChange(p.db, [], async () =>
+      expectRefused(await browser.login('demo-admin'), 403, 'origin_mismatch'),
+    );
   },
 );
 

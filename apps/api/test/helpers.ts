@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Test } from 'uvu';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { seedDemo } from '@teamspiegel/db/seed';
 import { buildApp } from '../src/app.ts';
@@ -70,29 +71,41 @@ export async function buildTestApp(
   };
 }
 
-/** Ids of well-known demo units by code. */
-export async function unitIdByCode(db: Db, code: string): Promise<string> {
-  const row = await db
-    .selectFrom('unit')
-    .select('id')
-    .where('code', '=', code)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function personIdByUsername(db: Db, username: string): Promise<string> {
-  const row = await db
-    .selectFrom('account')
-    .select('person_id')
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow();
-  return row.person_id;
-}
-
-export async function auditCount(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('audit_event')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/**
+ * Builds the test app before the suite's tests and closes it after them. The handle it returns
+ * reads through to that app, so tests write `t.app`, `t.db` and `t.clock` at any time after
+ * before(). `env` may be a function when it names something made in an earlier before() hook.
+ */
+export function withTestApp(
+  suite: Test,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  options: { seed?: boolean } = {},
+): TestApp {
+  let built: TestApp | undefined;
+  const current = (): TestApp => {
+    if (!built) throw new Error('the test app is built in before() and closed in after()');
+    return built;
+  };
+  suite.before(async () => {
+    built = await buildTestApp(typeof env === 'function' ? env() : env, options);
+  });
+  suite.after(async () => {
+    await current().close();
+    built = undefined;
+  });
+  return {
+    get app() {
+      return current().app;
+    },
+    get db() {
+      return current().db;
+    },
+    get clock() {
+      return current().clock;
+    },
+    get config() {
+      return current().config;
+    },
+    close: () => current().close(),
+  };
 }

@@ -1,36 +1,33 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Unit, UnitDetail, UnitList } from '@teamspiegel/contracts';
+import { withTestApp } from './helpers.ts';
 import {
   auditCount,
-  buildTestApp,
-  personIdByUsername,
-  unitIdByCode,
-  type TestApp,
-} from './helpers.ts';
-import {
   auditEvents,
   Browser,
   browserAs,
-  errorOf,
+  DEMO_NON_ADMINS,
+  expectRefused,
+  personIdByUsername,
+  refusalChecks,
   rowCount,
-  tableSnapshot,
+  unitIdByCode,
   unitPath,
 } from './support.ts';
 
 const org = suite('org');
-let t: TestApp;
+const t = withTestApp(org);
 let admin: Browser;
 let adminId: string;
 
 org.before(async () => {
-  t = await buildTestApp();
   admin = await browserAs(t.app, 'demo-admin');
   adminId = await personIdByUsername(t.db, 'demo-admin');
 });
-org.after(async () => {
-  await t.close();
-});
+
+/** Refused requests here must leave the units and the audit log alone. */
+const { unchanged, expectRefusedWithoutChange, expectForbiddenFor } = refusalChecks(t, ['unit']);
 
 let codeCounter = 0;
 /** A new, empty team under a basisteam, made through the API. */
@@ -46,12 +43,8 @@ async function newTeam(parentCode = 'NL-NH-ZW-ZAA', name = 'Testteam'): Promise<
   return response.json<Unit>();
 }
 
-async function unchanged(run: () => Promise<void>) {
-  const [units, audit] = await Promise.all([tableSnapshot(t.db, 'unit'), auditCount(t.db)]);
-  await run();
-  assert.is(await tableSnapshot(t.db, 'unit'), units, 'unit table changed');
-  assert.is(await auditCount(t.db), audit, 'audit log changed');
-}
+/** The admin archives a unit. */
+const archive = (unitId: string) => admin.post(`/api/v1/units/${unitId}/archive`);
 
 org('an admin of both organisations lists the units of both', async () => {
   const response = await admin.get('/api/v1/units');
@@ -100,8 +93,7 @@ org('the works council sees the corps but nothing of the zone', async () => {
   assert.not.ok(items.some((u) => zoneIds.has(u.id)));
   assert.is(items.length, (await rowCount(t.db, 'unit')) - zoneIds.size);
   const forbidden = await council.get(`/api/v1/units/${await unitIdByCode(t.db, 'BE-SCH')}`);
-  assert.is(forbidden.statusCode, 403);
-  assert.is(errorOf(forbidden).code, 'forbidden');
+  expectRefused(forbidden, 403, 'forbidden');
 });
 
 org(
@@ -194,18 +186,20 @@ org('an admin creates a team under a basisteam, audited with the actor', async (
   });
 });
 
-org('a duplicate unit code is refused with 409 unit_code_taken', () =>
-  unchanged(async () => {
-    const response = await admin.post('/api/v1/units', {
-      parentId: await unitIdByCode(t.db, 'NL-NH-ZW-ZAA'),
-      code: 'NL-NH-ZW-ZAA-NHB',
-      name: 'Tweede Noodhulp B',
-      kind: 'team',
-    });
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'unit_code_taken');
-  }),
-);
+org('a duplicate unit code is refused with 409 unit_code_taken', async () => {
+  const parentId = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA');
+  await expectRefusedWithoutChange(
+    () =>
+      admin.post('/api/v1/units', {
+        parentId,
+        code: 'NL-NH-ZW-ZAA-NHB',
+        name: 'Tweede Noodhulp B',
+        kind: 'team',
+      }),
+    409,
+    'unit_code_taken',
+  );
+});
 
 org('a kind of unit that does not belong there is refused with 400 unit_kind_not_allowed', () =>
   unchanged(async () => {
@@ -222,8 +216,7 @@ org('a kind of unit that does not belong there is refused with 400 unit_kind_not
         name: 'Misplaatst',
         kind,
       });
-      assert.is(response.statusCode, 400, `${kind} under ${parentCode}`);
-      assert.is(errorOf(response).code, 'unit_kind_not_allowed');
+      expectRefused(response, 400, 'unit_kind_not_allowed', `${kind} under ${parentCode}`);
     }
   }),
 );
@@ -314,8 +307,7 @@ org('a unit cannot be moved below itself or one of its descendants', () =>
       await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB'),
     ]) {
       const response = await admin.patch(`/api/v1/units/${district}`, { parentId: target });
-      assert.is(response.statusCode, 409);
-      assert.is(errorOf(response).code, 'unit_cycle');
+      expectRefused(response, 409, 'unit_cycle');
     }
   }),
 );
@@ -323,41 +315,30 @@ org('a unit cannot be moved below itself or one of its descendants', () =>
 org('a root unit can be neither moved nor archived', () =>
   unchanged(async () => {
     const corps = await unitIdByCode(t.db, 'NL');
-    const move = await admin.patch(`/api/v1/units/${corps}`, {
-      parentId: await unitIdByCode(t.db, 'BE-SCH'),
-    });
-    assert.is(move.statusCode, 409);
-    assert.is(errorOf(move).code, 'root_unit_immutable');
-    const archive = await admin.post(`/api/v1/units/${await unitIdByCode(t.db, 'BE-SCH')}/archive`);
-    assert.is(archive.statusCode, 409);
-    assert.is(errorOf(archive).code, 'root_unit_immutable');
+    const zone = await unitIdByCode(t.db, 'BE-SCH');
+    for (const response of [
+      await admin.patch(`/api/v1/units/${corps}`, { parentId: zone }),
+      await archive(zone),
+    ]) {
+      expectRefused(response, 409, 'root_unit_immutable');
+    }
   }),
 );
 
-org('a team with members cannot be archived', () =>
-  unchanged(async () => {
-    const response = await admin.post(
-      `/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB')}/archive`,
-    );
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'unit_has_members');
-  }),
-);
+org('a team with members cannot be archived', async () => {
+  const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
+  await expectRefusedWithoutChange(() => archive(team), 409, 'unit_has_members');
+});
 
-org('a unit with active units below it cannot be archived', () =>
-  unchanged(async () => {
-    const response = await admin.post(
-      `/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-WTL')}/archive`,
-    );
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'unit_has_active_children');
-  }),
-);
+org('a unit with active units below it cannot be archived', async () => {
+  const basisteam = await unitIdByCode(t.db, 'NL-NH-ZW-WTL');
+  await expectRefusedWithoutChange(() => archive(basisteam), 409, 'unit_has_active_children');
+});
 
 org('an empty team is archived, audited, and then refuses changes', async () => {
   const team = await newTeam();
   const before = await auditCount(t.db);
-  const response = await admin.post(`/api/v1/units/${team.id}/archive`);
+  const response = await archive(team.id);
   assert.is(response.statusCode, 200);
   assert.is(response.json<Unit>().archived, true);
   const row = await t.db
@@ -372,47 +353,35 @@ org('an empty team is archived, audited, and then refuses changes', async () => 
   assert.is(event?.actor_person_id, adminId);
 
   await unchanged(async () => {
-    const rename = await admin.patch(`/api/v1/units/${team.id}`, { name: 'Toch niet' });
-    assert.is(rename.statusCode, 409);
-    assert.is(errorOf(rename).code, 'unit_archived');
-    const child = await admin.post('/api/v1/units', {
-      parentId: team.id,
-      code: 'UNDER-ARCHIVED',
-      name: 'x',
-      kind: 'team',
-    });
-    assert.is(child.statusCode, 409);
-    assert.is(errorOf(child).code, 'unit_archived');
+    for (const response of [
+      await admin.patch(`/api/v1/units/${team.id}`, { name: 'Toch niet' }),
+      await admin.post('/api/v1/units', {
+        parentId: team.id,
+        code: 'UNDER-ARCHIVED',
+        name: 'x',
+        kind: 'team',
+      }),
+    ]) {
+      expectRefused(response, 409, 'unit_archived');
+    }
   });
 });
 
 org(
   'officers, team leads, HR, chiefs and the works council cannot create, rename or archive units',
   async () => {
-    const browsers = await Promise.all(
-      ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(
-        async (u) => [u, await browserAs(t.app, u)] as const,
-      ),
-    );
     const basisteam = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA');
     const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
-    await unchanged(async () => {
-      for (const [username, browser] of browsers) {
-        for (const response of [
-          await browser.post('/api/v1/units', {
-            parentId: basisteam,
-            code: `BY-${username}`,
-            name: 'Eigen team',
-            kind: 'team',
-          }),
-          await browser.patch(`/api/v1/units/${team}`, { name: 'Eigen naam' }),
-          await browser.post(`/api/v1/units/${team}/archive`),
-        ]) {
-          assert.is(response.statusCode, 403, `${username}: ${response.body}`);
-          assert.is(errorOf(response).code, 'forbidden');
-        }
-      }
-    });
+    await expectForbiddenFor(DEMO_NON_ADMINS, async (browser, username) => [
+      await browser.post('/api/v1/units', {
+        parentId: basisteam,
+        code: `BY-${username}`,
+        name: 'Eigen team',
+        kind: 'team',
+      }),
+      await browser.patch(`/api/v1/units/${team}`, { name: 'Eigen naam' }),
+      await browser.post(`/api/v1/units/${team}/archive`),
+    ]);
   },
 );
 
@@ -425,11 +394,14 @@ org('a team with members who join later cannot be archived either', async () => 
     joinedOn: '2026-12-15',
   });
   assert.is(added.statusCode, 201, added.body);
-  await unchanged(async () => {
-    const response = await admin.post(`/api/v1/units/${team.id}/archive`);
-    assert.is(response.statusCode, 409, 'archived a unit that has a scheduled member');
-    assert.is(errorOf(response).code, 'unit_has_members');
-  });
+  await unchanged(async () =>
+    expectRefused(
+      await archive(team.id),
+      409,
+      'unit_has_members',
+      'archived a unit that has a scheduled member',
+    ),
+  );
 });
 
 org.run();

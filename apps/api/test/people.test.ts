@@ -7,37 +7,38 @@ import type {
   PersonDetail,
   UnitDetail,
 } from '@teamspiegel/contracts';
+import { TODAY, withTestApp } from './helpers.ts';
 import {
   auditCount,
-  buildTestApp,
-  personIdByUsername,
-  TODAY,
-  unitIdByCode,
-  type TestApp,
-} from './helpers.ts';
-import {
   auditEvents,
   Browser,
   browserAs,
-  errorOf,
+  DEMO_NON_ADMINS,
+  expectRefused,
+  personIdByUsername,
+  refusalChecks,
   rowCount,
-  tableSnapshot,
+  unitIdByCode,
   unitPath,
 } from './support.ts';
 
 const people = suite('people');
-let t: TestApp;
+const t = withTestApp(people);
 let admin: Browser;
 let adminId: string;
 
 people.before(async () => {
-  t = await buildTestApp();
   admin = await browserAs(t.app, 'demo-admin');
   adminId = await personIdByUsername(t.db, 'demo-admin');
 });
-people.after(async () => {
-  await t.close();
-});
+
+/** Refused requests here must leave people, accounts, memberships, roles and the audit log alone. */
+const { unchanged, expectRefusedWithoutChange, expectForbiddenFor } = refusalChecks(t, [
+  'person',
+  'account',
+  'membership',
+  'role_assignment',
+]);
 
 let counter = 0;
 async function createPerson(familyName = 'Testpersoon'): Promise<PersonDetail> {
@@ -53,22 +54,19 @@ async function createPerson(familyName = 'Testpersoon'): Promise<PersonDetail> {
   return response.json<PersonDetail>();
 }
 
-async function unchanged(run: () => Promise<void>) {
-  const tables = ['person', 'account', 'membership', 'role_assignment'] as const;
-  const before = await Promise.all(tables.map((name) => tableSnapshot(t.db, name)));
-  const audit = await auditCount(t.db);
-  await run();
-  for (const [i, name] of tables.entries()) {
-    assert.is(await tableSnapshot(t.db, name), before[i], `${name} table changed`);
-  }
-  assert.is(await auditCount(t.db), audit, 'audit log changed');
-}
-
 async function lastEvent(action: string) {
   const [event] = await auditEvents(t.db, action);
   assert.ok(event, `no ${action} event`);
   return { ...event, details: JSON.parse(event.details) as Record<string, unknown> };
 }
+
+/** The admin places a person in a unit from a date. */
+const addMembership = (
+  personId: string,
+  unitId: string,
+  kind: 'member' | 'lead',
+  joinedOn: string,
+) => admin.post(`/api/v1/people/${personId}/memberships`, { unitId, kind, joinedOn });
 
 const search = async (query: string) => {
   const response = await admin.get(`/api/v1/people?${query}`);
@@ -121,9 +119,7 @@ people('pages through the results with a stable total', async () => {
 
 people('a page size over 100 is refused', async () => {
   for (const query of ['pageSize=101', 'pageSize=0', 'page=0', 'pageSize=abc']) {
-    const response = await admin.get(`/api/v1/people?${query}`);
-    assert.is(response.statusCode, 400, query);
-    assert.is(errorOf(response).code, 'validation_failed');
+    expectRefused(await admin.get(`/api/v1/people?${query}`), 400, 'validation_failed', query);
   }
 });
 
@@ -211,17 +207,18 @@ people('an admin creates a person, audited with the actor', async () => {
 
 people('a duplicate employee number is refused with 409 employee_number_taken', async () => {
   const existing = await createPerson();
-  await unchanged(async () => {
-    const response = await admin.post('/api/v1/people', {
-      employeeNumber: existing.employeeNumber,
-      givenName: 'Ander',
-      familyName: 'Mens',
-      email: 'ander.mens@politie.example',
-      language: 'en',
-    });
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'employee_number_taken');
-  });
+  await expectRefusedWithoutChange(
+    () =>
+      admin.post('/api/v1/people', {
+        employeeNumber: existing.employeeNumber,
+        givenName: 'Ander',
+        familyName: 'Mens',
+        email: 'ander.mens@politie.example',
+        language: 'en',
+      }),
+    409,
+    'employee_number_taken',
+  );
 });
 
 people('an edit changes the given fields and is audited', async () => {
@@ -254,16 +251,7 @@ people(
   async () => {
     const person = await createPerson();
     const team = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHA');
-    assert.is(
-      (
-        await admin.post(`/api/v1/people/${person.id}/memberships`, {
-          unitId: team,
-          kind: 'member',
-          joinedOn: '2026-01-01',
-        })
-      ).statusCode,
-      201,
-    );
+    assert.is((await addMembership(person.id, team, 'member', '2026-01-01')).statusCode, 201);
     assert.is(
       (
         await admin.post(`/api/v1/people/${person.id}/roles`, {
@@ -298,8 +286,7 @@ people(
 
     await unchanged(async () => {
       const edit = await admin.patch(`/api/v1/people/${person.id}`, { givenName: 'Terug' });
-      assert.is(edit.statusCode, 409);
-      assert.is(errorOf(edit).code, 'person_inactive');
+      expectRefused(edit, 409, 'person_inactive');
       const again = await admin.post(`/api/v1/people/${person.id}/deactivate`);
       assert.is(again.statusCode, 409);
     });
@@ -307,11 +294,11 @@ people(
 );
 
 people('an admin cannot deactivate themselves', () =>
-  unchanged(async () => {
-    const response = await admin.post(`/api/v1/people/${adminId}/deactivate`);
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'forbidden');
-  }),
+  expectRefusedWithoutChange(
+    () => admin.post(`/api/v1/people/${adminId}/deactivate`),
+    403,
+    'forbidden',
+  ),
 );
 
 people(
@@ -347,8 +334,7 @@ people(
       const again = await admin.post(`/api/v1/people/${person.id}/account`, {
         username: `kim.other.${counter}`,
       });
-      assert.is(again.statusCode, 409);
-      assert.is(errorOf(again).code, 'conflict');
+      expectRefused(again, 409, 'conflict');
       assert.not.ok('temporaryPassword' in again.json<object>());
     });
   },
@@ -356,13 +342,11 @@ people(
 
 people('a username already in use is refused with 409 username_taken', async () => {
   const person = await createPerson();
-  await unchanged(async () => {
-    const response = await admin.post(`/api/v1/people/${person.id}/account`, {
-      username: 'demo-officer',
-    });
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'username_taken');
-  });
+  await expectRefusedWithoutChange(
+    () => admin.post(`/api/v1/people/${person.id}/account`, { username: 'demo-officer' }),
+    409,
+    'username_taken',
+  );
 });
 
 people(
@@ -370,22 +354,14 @@ people(
   async () => {
     const person = await createPerson();
     const team = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-NHA');
-    const member = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-      unitId: team,
-      kind: 'member',
-      joinedOn: '2026-01-01',
-    });
+    const member = await addMembership(person.id, team, 'member', '2026-01-01');
     assert.is(member.statusCode, 201);
     assert.equal(
       member.json<PersonDetail>().memberships.map((m) => [m.kind, m.joinedOn, m.leftOn]),
       [['member', '2026-01-01', null]],
     );
     const before = await auditCount(t.db);
-    const lead = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-      unitId: team,
-      kind: 'lead',
-      joinedOn: '2026-06-01',
-    });
+    const lead = await addMembership(person.id, team, 'lead', '2026-06-01');
     assert.is(lead.statusCode, 201);
     const detail = lead.json<PersonDetail>();
     assert.equal(
@@ -428,13 +404,8 @@ people(
         ['lead', '2026-07-01'],
         ['lead', '2026-06-01'],
       ] as const) {
-        const response = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-          unitId: team,
-          kind,
-          joinedOn,
-        });
-        assert.is(response.statusCode, 409, `${kind} ${joinedOn}`);
-        assert.is(errorOf(response).code, 'membership_overlap');
+        const response = await addMembership(person.id, team, kind, joinedOn);
+        expectRefused(response, 409, 'membership_overlap', `${kind} ${joinedOn}`);
       }
     });
   },
@@ -443,18 +414,13 @@ people(
 people('a membership is ended on a date after it began, audited', async () => {
   const person = await createPerson();
   const team = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-NHB');
-  const added = await admin.post(`/api/v1/people/${person.id}/memberships`, {
-    unitId: team,
-    kind: 'member',
-    joinedOn: '2026-02-01',
-  });
+  const added = await addMembership(person.id, team, 'member', '2026-02-01');
   const membershipId = added.json<PersonDetail>().memberships[0]!.id;
 
   await unchanged(async () => {
     for (const leftOn of ['2026-01-15', '2026-02-01']) {
       const response = await admin.post(`/api/v1/memberships/${membershipId}/end`, { leftOn });
-      assert.is(response.statusCode, 400, leftOn);
-      assert.is(errorOf(response).code, 'membership_dates_invalid');
+      expectRefused(response, 400, 'membership_dates_invalid', leftOn);
     }
   });
 
@@ -538,9 +504,7 @@ people(
         .where('id', '=', roles[0]!.id)
         .executeTakeFirst(),
     );
-    const after = await chief.get('/api/v1/units');
-    assert.is(after.statusCode, 403);
-    assert.is(errorOf(after).code, 'forbidden');
+    expectRefused(await chief.get('/api/v1/units'), 403, 'forbidden');
   },
 );
 
@@ -552,8 +516,7 @@ people('a chief cannot be assigned on a team or a top-level unit', async () => {
         role: 'chief',
         unitId: await unitIdByCode(t.db, code),
       });
-      assert.is(response.statusCode, 400, code);
-      assert.is(errorOf(response).code, 'role_scope_invalid');
+      expectRefused(response, 400, 'role_scope_invalid', code);
     }
   });
 });
@@ -566,39 +529,24 @@ people('the same role on the same unit cannot be assigned twice', async () => {
       .statusCode,
     201,
   );
-  await unchanged(async () => {
-    const response = await admin.post(`/api/v1/people/${person.id}/roles`, {
-      role: 'hr_analyst',
-      unitId,
-    });
-    assert.is(response.statusCode, 409);
-    assert.is(errorOf(response).code, 'role_already_assigned');
-  });
+  await expectRefusedWithoutChange(
+    () => admin.post(`/api/v1/people/${person.id}/roles`, { role: 'hr_analyst', unitId }),
+    409,
+    'role_already_assigned',
+  );
 });
 
 people('officers, HR, chiefs and the works council cannot read or manage people', async () => {
   const officer = await personIdByUsername(t.db, 'demo-officer');
-  const browsers = await Promise.all(
-    ['demo-officer', 'demo-lead', 'demo-hr', 'demo-chief', 'demo-council'].map(
-      async (u) => [u, await browserAs(t.app, u)] as const,
-    ),
-  );
-  await unchanged(async () => {
-    for (const [username, browser] of browsers) {
-      for (const response of [
-        await browser.get('/api/v1/people'),
-        await browser.get(`/api/v1/people/${officer}`),
-        await browser.patch(`/api/v1/people/${officer}`, { familyName: 'X' }),
-        await browser.post(`/api/v1/people/${officer}/roles`, {
-          role: 'admin',
-          unitId: await unitIdByCode(t.db, 'NL'),
-        }),
-      ]) {
-        assert.is(response.statusCode, 403, `${username}: ${response.body}`);
-        assert.is(errorOf(response).code, 'forbidden');
-      }
-    }
-  });
+  await expectForbiddenFor(DEMO_NON_ADMINS, async (browser) => [
+    await browser.get('/api/v1/people'),
+    await browser.get(`/api/v1/people/${officer}`),
+    await browser.patch(`/api/v1/people/${officer}`, { familyName: 'X' }),
+    await browser.post(`/api/v1/people/${officer}/roles`, {
+      role: 'admin',
+      unitId: await unitIdByCode(t.db, 'NL'),
+    }),
+  ]);
 });
 
 people('a search for text with _ or % finds it literally', async () => {

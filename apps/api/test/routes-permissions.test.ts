@@ -3,16 +3,10 @@ import * as assert from 'uvu/assert';
 import Fastify from 'fastify';
 import { PERMISSIONS } from '@teamspiegel/contracts';
 import { authzPlugin, MissingPermissionError } from '../src/plugins/authz.ts';
-import { buildTestApp, type TestApp } from './helpers.ts';
-import { Browser, browserAs } from './support.ts';
+import { withTestApp } from './helpers.ts';
+import { Browser, browserAs, expectRefused } from './support.ts';
 
-let t: TestApp;
-test.before(async () => {
-  t = await buildTestApp();
-});
-test.after(async () => {
-  await t.close();
-});
+const t = withTestApp(test);
 
 const PUBLIC = new Set([
   '/api/v1/auth/login',
@@ -56,19 +50,28 @@ test('the app refuses to start when a route declares no permission', async () =>
 const concrete = (url: string) =>
   url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
 
-test('an anonymous request to any non-public /api route gets 401', async () => {
-  const anonymous = new Browser(t.app);
-  for (const route of t.app.routePermissions) {
-    if (!route.url.startsWith('/api/') || route.permission === 'public' || route.method === 'HEAD')
-      continue;
-    const response = await anonymous.request(
+/** Sends each route, with an empty body where it takes one, and expects the same refusal. */
+async function expectEachRefused(
+  browser: Browser,
+  routes: typeof t.app.routePermissions,
+  status: number,
+  code: string,
+) {
+  for (const route of routes) {
+    const response = await browser.request(
       route.method as 'GET',
       concrete(route.url),
       route.method === 'GET' ? undefined : {},
     );
-    assert.is(response.statusCode, 401, `${route.method} ${route.url}`);
-    assert.is(response.json<{ code: string }>().code, 'unauthenticated');
+    expectRefused(response, status, code, `${route.method} ${route.url}`);
   }
+}
+
+test('an anonymous request to any non-public /api route gets 401', async () => {
+  const nonPublic = t.app.routePermissions.filter(
+    (r) => r.url.startsWith('/api/') && r.permission !== 'public' && r.method !== 'HEAD',
+  );
+  await expectEachRefused(new Browser(t.app), nonPublic, 401, 'unauthenticated');
 });
 
 test('an officer gets 403 on every administrator route', async () => {
@@ -81,15 +84,7 @@ test('an officer gets 403 on every administrator route', async () => {
       r.method !== 'HEAD',
   );
   assert.ok(adminRoutes.length >= 15);
-  for (const route of adminRoutes) {
-    const response = await officer.request(
-      route.method as 'GET',
-      concrete(route.url),
-      route.method === 'GET' ? undefined : {},
-    );
-    assert.is(response.statusCode, 403, `${route.method} ${route.url}`);
-    assert.is(response.json<{ code: string }>().code, 'forbidden');
-  }
+  await expectEachRefused(officer, adminRoutes, 403, 'forbidden');
 });
 
 test.run();

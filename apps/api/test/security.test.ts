@@ -3,47 +3,47 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
 import type { MeResponse, PersonDetail } from '@teamspiegel/contracts';
+import { DEMO_PASSWORD, withTestApp } from './helpers.ts';
 import {
-  auditCount,
-  buildTestApp,
-  DEMO_PASSWORD,
+  Browser,
+  browserAs,
+  errorOf,
+  expectRefused,
+  MINUTE,
   personIdByUsername,
+  refusalChecks,
   unitIdByCode,
-  type TestApp,
-} from './helpers.ts';
-import { Browser, browserAs, errorOf, MINUTE, tableSnapshot, zoneAdminAccount } from './support.ts';
+  unitPath,
+  zoneAdminAccount,
+} from './support.ts';
 
 const security = suite('security');
-let t: TestApp;
+const t = withTestApp(security);
 let admin: Browser;
 let zoneAdmin: Browser;
 let teamId: string;
 
 security.before(async () => {
-  t = await buildTestApp();
   const zone = await zoneAdminAccount(t.db);
   zoneAdmin = await browserAs(t.app, zone.username);
   admin = await browserAs(t.app, 'demo-admin');
   teamId = await unitIdByCode(t.db, 'NL-NH-ZW-ZAA-NHB');
 });
-security.after(async () => {
-  await t.close();
-});
 
-/** Runs a refused request and checks that units, people and the audit log did not change. */
-async function unchanged(run: () => Promise<void>) {
-  const [units, people, memberships, audit] = await Promise.all([
-    tableSnapshot(t.db, 'unit'),
-    tableSnapshot(t.db, 'person'),
-    tableSnapshot(t.db, 'membership'),
-    auditCount(t.db),
-  ]);
-  await run();
-  assert.is(await tableSnapshot(t.db, 'unit'), units, 'unit table changed');
-  assert.is(await tableSnapshot(t.db, 'person'), people, 'person table changed');
-  assert.is(await tableSnapshot(t.db, 'membership'), memberships, 'membership table changed');
-  assert.is(await auditCount(t.db), audit, 'audit log changed');
-}
+/** Refused requests here must leave units, people, memberships and the audit log alone. */
+const { unchanged, expectRefusedWithoutChange } = refusalChecks(t, [
+  'unit',
+  'person',
+  'membership',
+]);
+
+/** The admin sends a raw body that is not a JSON object. */
+const sendRaw = (method: 'POST' | 'PATCH', url: string, payload: string, contentType: string) =>
+  admin.request(method, url, undefined, {}, { payload, contentType });
+
+/** The admin renames the test team, with some request headers changed or removed. */
+const renameTeam = (name: string, headers: Record<string, string | undefined>) =>
+  admin.request('PATCH', `/api/v1/units/${teamId}`, { name }, headers);
 
 const newPerson = (employeeNumber: string) => ({
   employeeNumber,
@@ -54,79 +54,58 @@ const newPerson = (employeeNumber: string) => ({
 });
 
 security('malformed JSON is refused with 400 malformed_json', () =>
-  unchanged(async () => {
-    const response = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      undefined,
-      {},
-      {
-        payload: '{"name": "Nieuwe naam",',
-        contentType: 'application/json',
-      },
-    );
-    assert.is(response.statusCode, 400);
-    assert.is(errorOf(response).code, 'malformed_json');
-  }),
+  expectRefusedWithoutChange(
+    () =>
+      sendRaw('PATCH', `/api/v1/units/${teamId}`, '{"name": "Nieuwe naam",', 'application/json'),
+    400,
+    'malformed_json',
+  ),
 );
 
 security('a value of the wrong type is refused, not coerced', () =>
   unchanged(async () => {
-    const rename = await admin.patch(`/api/v1/units/${teamId}`, { name: 123 });
-    assert.is(rename.statusCode, 400);
-    assert.is(errorOf(rename).code, 'validation_failed');
-    const create = await admin.post('/api/v1/people', { ...newPerson('X'), employeeNumber: 40404 });
-    assert.is(create.statusCode, 400);
-    assert.is(errorOf(create).code, 'validation_failed');
-    const flag = await admin.post('/api/v1/people', { ...newPerson('BOOL-1'), language: true });
-    assert.is(flag.statusCode, 400);
-    assert.is(errorOf(flag).code, 'validation_failed');
+    for (const response of [
+      await admin.patch(`/api/v1/units/${teamId}`, { name: 123 }),
+      await admin.post('/api/v1/people', { ...newPerson('X'), employeeNumber: 40404 }),
+      await admin.post('/api/v1/people', { ...newPerson('BOOL-1'), language: true }),
+    ]) {
+      expectRefused(response, 400, 'validation_failed');
+    }
   }),
 );
 
 security('unknown fields in a body are refused', () =>
   unchanged(async () => {
-    const response = await admin.patch(`/api/v1/units/${teamId}`, {
-      name: 'Noodhulp B2',
-      archivedAt: null,
-    });
-    assert.is(response.statusCode, 400);
-    assert.is(errorOf(response).code, 'validation_failed');
-    const person = await admin.post('/api/v1/people', {
-      ...newPerson('EXTRA-1'),
-      passwordHash: 'x',
-    });
-    assert.is(person.statusCode, 400);
-    assert.is(errorOf(person).code, 'validation_failed');
+    for (const response of [
+      await admin.patch(`/api/v1/units/${teamId}`, { name: 'Noodhulp B2', archivedAt: null }),
+      await admin.post('/api/v1/people', { ...newPerson('EXTRA-1'), passwordHash: 'x' }),
+    ]) {
+      expectRefused(response, 400, 'validation_failed');
+    }
   }),
 );
 
 security('a body over 100 KB is refused with 413 payload_too_large', () =>
-  unchanged(async () => {
-    const response = await admin.post('/api/v1/people', {
-      ...newPerson('BIG-1'),
-      givenName: 'x'.repeat(110 * 1024),
-    });
-    assert.is(response.statusCode, 413);
-    assert.is(errorOf(response).code, 'payload_too_large');
-  }),
+  expectRefusedWithoutChange(
+    () =>
+      admin.post('/api/v1/people', { ...newPerson('BIG-1'), givenName: 'x'.repeat(110 * 1024) }),
+    413,
+    'payload_too_large',
+  ),
 );
 
 security('a body that is not JSON is refused with 415', () =>
-  unchanged(async () => {
-    const response = await admin.request(
-      'POST',
-      '/api/v1/people',
-      undefined,
-      {},
-      {
-        payload: '<person><employeeNumber>XML-1</employeeNumber></person>',
-        contentType: 'application/xml',
-      },
-    );
-    assert.is(response.statusCode, 415);
-    assert.is(errorOf(response).code, 'unsupported_media_type');
-  }),
+  expectRefusedWithoutChange(
+    () =>
+      sendRaw(
+        'POST',
+        '/api/v1/people',
+        '<person><employeeNumber>XML-1</employeeNumber></person>',
+        'application/xml',
+      ),
+    415,
+    'unsupported_media_type',
+  ),
 );
 
 security('unknown ids are 404 not_found', () =>
@@ -139,8 +118,7 @@ security('unknown ids are 404 not_found', () =>
       await admin.post(`/api/v1/memberships/${missing}/end`, { leftOn: '2026-12-01' }),
       await admin.delete(`/api/v1/role-assignments/${missing}`),
     ]) {
-      assert.is(response.statusCode, 404, response.body);
-      assert.is(errorOf(response).code, 'not_found');
+      expectRefused(response, 404, 'not_found');
     }
   }),
 );
@@ -152,8 +130,7 @@ security('an id that is not a uuid is 400', () =>
       await admin.get('/api/v1/people/1%20OR%201=1'),
       await admin.patch('/api/v1/units/123', { name: 'x' }),
     ]) {
-      assert.is(response.statusCode, 400, response.body);
-      assert.is(errorOf(response).code, 'validation_failed');
+      expectRefused(response, 400, 'validation_failed');
     }
   }),
 );
@@ -161,12 +138,12 @@ security('an id that is not a uuid is 400', () =>
 security('an admin of the zone only cannot read or rename a corps unit', () =>
   unchanged(async () => {
     const district = await unitIdByCode(t.db, 'NL-NH-ZW');
-    const read = await zoneAdmin.get(`/api/v1/units/${district}`);
-    assert.is(read.statusCode, 403);
-    assert.is(errorOf(read).code, 'forbidden');
-    const rename = await zoneAdmin.patch(`/api/v1/units/${district}`, { name: 'Overgenomen' });
-    assert.is(rename.statusCode, 403);
-    assert.is(errorOf(rename).code, 'forbidden');
+    expectRefused(await zoneAdmin.get(`/api/v1/units/${district}`), 403, 'forbidden');
+    expectRefused(
+      await zoneAdmin.patch(`/api/v1/units/${district}`, { name: 'Overgenomen' }),
+      403,
+      'forbidden',
+    );
     const list = await zoneAdmin.get('/api/v1/units');
     assert.is(list.statusCode, 200);
     assert.not.ok(list.json<{ items: { id: string }[] }>().items.some((u) => u.id === district));
@@ -176,35 +153,25 @@ security('an admin of the zone only cannot read or rename a corps unit', () =>
 security('an admin of the zone only cannot read or edit a corps person', () =>
   unchanged(async () => {
     const officer = await personIdByUsername(t.db, 'demo-officer');
-    const read = await zoneAdmin.get(`/api/v1/people/${officer}`);
-    assert.is(read.statusCode, 403);
-    assert.is(errorOf(read).code, 'forbidden');
-    const edit = await zoneAdmin.patch(`/api/v1/people/${officer}`, { familyName: 'Anders' });
-    assert.is(edit.statusCode, 403);
-    assert.is(errorOf(edit).code, 'forbidden');
     const membership = await t.db
       .selectFrom('membership')
       .select('id')
       .where('person_id', '=', officer)
       .executeTakeFirstOrThrow();
-    const end = await zoneAdmin.post(`/api/v1/memberships/${membership.id}/end`, {
-      leftOn: '2026-12-01',
-    });
-    assert.is(end.statusCode, 403);
-    assert.is(errorOf(end).code, 'forbidden');
+    for (const response of [
+      await zoneAdmin.get(`/api/v1/people/${officer}`),
+      await zoneAdmin.patch(`/api/v1/people/${officer}`, { familyName: 'Anders' }),
+      await zoneAdmin.post(`/api/v1/memberships/${membership.id}/end`, { leftOn: '2026-12-01' }),
+    ]) {
+      expectRefused(response, 403, 'forbidden');
+    }
   }),
 );
 
 security('an admin of the zone only cannot read a former corps officer (no current unit)', () =>
   unchanged(async () => {
     // A Dutch leaver: their only memberships were in corps units and have ended.
-    const corpsPath = (
-      await t.db
-        .selectFrom('unit')
-        .select('path')
-        .where('code', '=', 'NL')
-        .executeTakeFirstOrThrow()
-    ).path;
+    const corpsPath = await unitPath(t.db, 'NL');
     const leaver = await t.db
       .selectFrom('person')
       .select('person.id')
@@ -231,9 +198,12 @@ security('an admin of the zone only cannot read a former corps officer (no curre
         ),
       )
       .executeTakeFirstOrThrow();
-    const read = await zoneAdmin.get(`/api/v1/people/${leaver.id}`);
-    assert.is(read.statusCode, 403, 'the zone admin sees the corps history of a Dutch leaver');
-    assert.is(errorOf(read).code, 'forbidden');
+    expectRefused(
+      await zoneAdmin.get(`/api/v1/people/${leaver.id}`),
+      403,
+      'forbidden',
+      'the zone admin sees the corps history of a Dutch leaver',
+    );
     const search = await zoneAdmin.get('/api/v1/people?includeInactive=true&q=NL&pageSize=100');
     assert.is(search.statusCode, 200);
     assert.is(
@@ -248,9 +218,7 @@ security('a chief cannot read a unit of another district', async () => {
   const chief = await browserAs(t.app, 'demo-chief');
   await unchanged(async () => {
     const other = await unitIdByCode(t.db, 'NL-NH-KEN');
-    const response = await chief.get(`/api/v1/units/${other}`);
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'forbidden');
+    expectRefused(await chief.get(`/api/v1/units/${other}`), 403, 'forbidden');
     const otherTeam = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-NHA');
     assert.is((await chief.get(`/api/v1/units/${otherTeam}`)).statusCode, 403);
     // Its own district it does read.
@@ -262,33 +230,19 @@ security('a chief cannot read a unit of another district', async () => {
 });
 
 security('a state-changing request without a CSRF token is refused', () =>
-  unchanged(async () => {
-    const response = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      { name: 'Zonder token' },
-      {
-        'x-csrf-token': undefined,
-      },
-    );
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'csrf_invalid');
-  }),
+  expectRefusedWithoutChange(
+    () => renameTeam('Zonder token', { 'x-csrf-token': undefined }),
+    403,
+    'csrf_invalid',
+  ),
 );
 
 security('a wrong CSRF token is refused', () =>
-  unchanged(async () => {
-    const response = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      { name: 'Verkeerd token' },
-      {
-        'x-csrf-token': 'abc123-not-a-token',
-      },
-    );
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'csrf_invalid');
-  }),
+  expectRefusedWithoutChange(
+    () => renameTeam('Verkeerd token', { 'x-csrf-token': 'abc123-not-a-token' }),
+    403,
+    'csrf_invalid',
+  ),
 );
 
 security('a CSRF token of another session is refused', async () => {
@@ -296,82 +250,46 @@ security('a CSRF token of another session is refused', async () => {
   await unchanged(async () => {
     const foreignToken = attacker.csrf;
     assert.ok(foreignToken);
-    const response = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      { name: 'Token van een ander' },
-      {
-        'x-csrf-token': foreignToken,
-      },
-    );
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'csrf_invalid');
     // A pre-login token of an anonymous visitor is no better.
-    const anonymous = new Browser(t.app);
-    const anonymousToken = await anonymous.csrfToken();
-    const again = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      { name: 'Token van een ander' },
-      {
-        'x-csrf-token': anonymousToken,
-      },
-    );
-    assert.is(again.statusCode, 403);
-    assert.is(errorOf(again).code, 'csrf_invalid');
+    const anonymousToken = await new Browser(t.app).csrfToken();
+    for (const token of [foreignToken, anonymousToken]) {
+      const response = await renameTeam('Token van een ander', { 'x-csrf-token': token });
+      expectRefused(response, 403, 'csrf_invalid');
+    }
   });
 });
 
 security('a request from another origin is refused with origin_mismatch', () =>
   unchanged(async () => {
     for (const origin of ['https://evil.example', 'http://localhost:3000.evil.example', 'null']) {
-      const response = await admin.request(
-        'PATCH',
-        `/api/v1/units/${teamId}`,
-        { name: 'Van elders' },
-        { origin },
-      );
-      assert.is(response.statusCode, 403, origin);
-      assert.is(errorOf(response).code, 'origin_mismatch');
+      expectRefused(await renameTeam('Van elders', { origin }), 403, 'origin_mismatch', origin);
     }
   }),
 );
 
 security('a state-changing request without an Origin header is refused', () =>
   unchanged(async () => {
-    const response = await admin.request(
-      'PATCH',
-      `/api/v1/units/${teamId}`,
-      { name: 'Zonder origin' },
-      {
-        origin: undefined,
-      },
-    );
-    assert.is(response.statusCode, 403);
-    assert.is(errorOf(response).code, 'origin_mismatch');
+    const response = await renameTeam('Zonder origin', { origin: undefined });
+    expectRefused(response, 403, 'origin_mismatch');
     // Login too (a forged login would plant the attacker's session).
     const login = await new Browser(t.app).request(
       'POST',
       '/api/v1/auth/login',
-      {
-        username: 'demo-admin',
-        password: DEMO_PASSWORD,
-      },
+      { username: 'demo-admin', password: DEMO_PASSWORD },
       { origin: undefined },
     );
-    assert.is(login.statusCode, 403);
-    assert.is(errorOf(login).code, 'origin_mismatch');
+    expectRefused(login, 403, 'origin_mismatch');
   }),
 );
 
 security('an expired session cannot change anything', async () => {
   const browser = await browserAs(t.app, 'demo-admin');
   t.clock.advance(31 * MINUTE);
-  await unchanged(async () => {
-    const response = await browser.patch(`/api/v1/units/${teamId}`, { name: 'Na de time-out' });
-    assert.is(response.statusCode, 401);
-    assert.is(errorOf(response).code, 'session_expired');
-  });
+  await expectRefusedWithoutChange(
+    () => browser.patch(`/api/v1/units/${teamId}`, { name: 'Na de time-out' }),
+    401,
+    'session_expired',
+  );
   // The shared admin session of this file timed out too; log in again.
   admin = await browserAs(t.app, 'demo-admin');
   zoneAdmin = await browserAs(t.app, (await zoneAdminAccount(t.db)).username);
@@ -403,8 +321,7 @@ security('API errors are not cacheable either', async () => {
   assert.is(response.statusCode, 401);
   assert.is(response.headers['cache-control'], 'no-store');
   const missing = await new Browser(t.app).get('/api/v1/nothing-here');
-  assert.is(missing.statusCode, 404);
-  assert.is(errorOf(missing).code, 'not_found');
+  expectRefused(missing, 404, 'not_found');
   assert.is(missing.headers['cache-control'], 'no-store');
 });
 

@@ -1,12 +1,13 @@
 /**
- * Helpers for the integration tests beside helpers.ts: the browser-like client, plus small
- * database look-ups.
+ * Helpers for the integration tests beside helpers.ts: the browser-like client, small database
+ * look-ups and the checks every refusal shares.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import * as assert from 'uvu/assert';
 import type { Db } from '@teamspiegel/db';
 import { hashPassword } from '../src/auth/passwords.ts';
-import { DEMO_PASSWORD, ORIGIN } from './helpers.ts';
+import { DEMO_PASSWORD, ORIGIN, type TestApp } from './helpers.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -112,6 +113,23 @@ export async function browserAs(
   return browser;
 }
 
+/** The demo users who hold no admin role anywhere. */
+export const DEMO_NON_ADMINS = [
+  'demo-officer',
+  'demo-lead',
+  'demo-hr',
+  'demo-chief',
+  'demo-council',
+] as const;
+
+/** A logged-in browser for each username, paired with it. */
+function browsersOf(
+  app: FastifyInstance,
+  usernames: readonly string[],
+): Promise<(readonly [string, Browser])[]> {
+  return Promise.all(usernames.map(async (u) => [u, await browserAs(app, u)] as const));
+}
+
 /** Number of rows in a table. */
 export async function rowCount(
   db: Db,
@@ -132,11 +150,13 @@ export async function rowCount(
   return Number(row.n);
 }
 
+export const auditCount = (db: Db): Promise<number> => rowCount(db, 'audit_event');
+
 /** A fingerprint of a whole table, to show that a refused request changed nothing in it. */
-export async function tableSnapshot(
-  db: Db,
-  table: 'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'audit_event',
-): Promise<string> {
+export type SnapshotTable =
+  'unit' | 'person' | 'account' | 'membership' | 'role_assignment' | 'audit_event';
+
+export async function tableSnapshot(db: Db, table: SnapshotTable): Promise<string> {
   const rows = await db.selectFrom(table).selectAll().execute();
   return JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
 }
@@ -169,22 +189,12 @@ export async function zoneAdminAccount(
   db: Db,
   username = 'zone-admin',
 ): Promise<{ personId: string; username: string }> {
-  const zone = await db
-    .selectFrom('unit')
-    .select('id')
-    .where('code', '=', 'BE-SCH')
-    .executeTakeFirstOrThrow();
-  const demoAdmin = await db
-    .selectFrom('account')
-    .select('person_id')
-    .where('username', '=', 'demo-admin')
-    .executeTakeFirstOrThrow();
   const row = await db
     .selectFrom('role_assignment')
     .select('person_id')
     .where('role', '=', 'admin')
-    .where('unit_id', '=', zone.id)
-    .where('person_id', '!=', demoAdmin.person_id)
+    .where('unit_id', '=', await unitIdByCode(db, 'BE-SCH'))
+    .where('person_id', '!=', await personIdByUsername(db, 'demo-admin'))
     .executeTakeFirstOrThrow();
   const existing = await db
     .selectFrom('account')
@@ -205,13 +215,23 @@ export async function zoneAdminAccount(
   return { personId: row.person_id, username };
 }
 
-export async function unitPath(db: Db, code: string): Promise<string> {
+/** A well-known demo unit by code. */
+const unitByCode = (db: Db, code: string) =>
+  db.selectFrom('unit').select(['id', 'path']).where('code', '=', code).executeTakeFirstOrThrow();
+
+export const unitIdByCode = async (db: Db, code: string): Promise<string> =>
+  (await unitByCode(db, code)).id;
+
+export const unitPath = async (db: Db, code: string): Promise<string> =>
+  (await unitByCode(db, code)).path;
+
+export async function personIdByUsername(db: Db, username: string): Promise<string> {
   const row = await db
-    .selectFrom('unit')
-    .select('path')
-    .where('code', '=', code)
+    .selectFrom('account')
+    .select('person_id')
+    .where('username', '=', username)
     .executeTakeFirstOrThrow();
-  return row.path;
+  return row.person_id;
 }
 
 /** The error body every refusal has: exactly `{ code, message }`. */
@@ -220,6 +240,66 @@ export function errorOf(response: LightMyRequestResponse): { code: string; messa
   const keys = Object.keys(body).sort().join(',');
   if (keys !== 'code,message') throw new Error(`not an error body: ${response.body}`);
   return body;
+}
+
+/** A refusal: that status and an error body of exactly `{ code, message }` with that code. */
+export function expectRefused(
+  response: LightMyRequestResponse,
+  status: number,
+  code: string,
+  label = response.body,
+): void {
+  assert.is(response.statusCode, status, label);
+  assert.is(errorOf(response).code, code, label);
+}
+
+/** Runs `run` and checks that the named tables and the number of audit events did not change. */
+export async function expectNoChange(
+  db: Db,
+  tables: readonly SnapshotTable[],
+  run: () => Promise<unknown>,
+): Promise<void> {
+  const before = await Promise.all(tables.map((name) => tableSnapshot(db, name)));
+  const audit = await auditCount(db);
+  await run();
+  for (const [i, name] of tables.entries()) {
+    assert.is(await tableSnapshot(db, name), before[i], `${name} table changed`);
+  }
+  assert.is(await auditCount(db), audit, 'audit log changed');
+}
+
+/**
+ * The refusal checks of one test file, bound to its app and to the tables its refused requests
+ * must leave alone: `unchanged(run)` around any run of refusals, and
+ * `expectRefusedWithoutChange(request, status, code)` for a single refused request.
+ */
+export function refusalChecks(t: TestApp, tables: readonly SnapshotTable[]) {
+  const unchanged = (run: () => Promise<unknown>) => expectNoChange(t.db, tables, run);
+  return {
+    unchanged,
+    expectRefusedWithoutChange: (
+      request: () => Promise<LightMyRequestResponse>,
+      status: number,
+      code: string,
+    ) => unchanged(async () => expectRefused(await request(), status, code)),
+    /**
+     * Logs each user in, then, without changing anything, every request `send` makes as that
+     * user (one after another) is refused with 403 forbidden.
+     */
+    expectForbiddenFor: async (
+      usernames: readonly string[],
+      send: (browser: Browser, username: string) => Promise<LightMyRequestResponse[]>,
+    ) => {
+      const browsers = await browsersOf(t.app, usernames);
+      await unchanged(async () => {
+        for (const [username, browser] of browsers) {
+          for (const response of await send(browser, username)) {
+            expectRefused(response, 403, 'forbidden', `${username}: ${response.body}`);
+          }
+        }
+      });
+    },
+  };
 }
 
 export const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildTestApp, type TestApp } from './helpers.ts';
+import { withTestApp } from './helpers.ts';
 
 const web = suite('serving the web app');
 
@@ -14,18 +14,17 @@ const SHELL = `<!doctype html><html><head>
 <meta http-equiv="content-security-policy" content="default-src 'self'; style-src 'self' 'unsafe-hashes' ${STYLE_HASH}; script-src 'self' 'sha256-ignored='">
 </head><body><script>${BOOT}</script></body></html>`;
 
-let t: TestApp;
 let dir: string;
-web.before(async () => {
+web.before(() => {
   dir = mkdtempSync(join(tmpdir(), 'teamspiegel-web-'));
   mkdirSync(join(dir, '_app/immutable'), { recursive: true });
   writeFileSync(join(dir, 'index.html'), SHELL);
   writeFileSync(join(dir, '_app/immutable/app.abc123.js'), 'export const app = 1;');
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  t = await buildTestApp({ TEAMSPIEGEL_WEB_DIR: dir }, { seed: false });
 });
-web.after(async () => {
-  await t.close();
+// Registered after the hook above, so the build exists when the app starts; closed first.
+const t = withTestApp(web, () => ({ TEAMSPIEGEL_WEB_DIR: dir }), { seed: false });
+web.after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
