@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
+import { badRequest } from './errors.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -41,12 +42,26 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // A hop count becomes proxy-addr's trust function: the nearest n hops are our proxies.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
   });
   const ajv = validators();
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? ajv.body : ajv.text).compile(schema),
   );
+
+  // A route without a body schema takes no body (an empty JSON object at most): unknown
+  // input is refused there as it is everywhere else.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.schema?.body) return;
+    const body: unknown = request.body;
+    if (body === undefined || body === null) return;
+    if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return;
+    throw badRequest('validation_failed', 'Invalid request: this request takes no body.');
+  });
 
   const web = readWebBuild(config.webBuildDir);
   if (!web) app.log.warn(`no built web app in ${config.webBuildDir}; serving the API only`);

@@ -26,7 +26,16 @@ const ConfigSchema = Type.Object({
   /** Requests per minute per client address, across the whole API. */
   rateLimitPerMinute: Type.Integer({ minimum: 1 }),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
-  trustProxy: Type.Boolean(),
+  /**
+   * Which proxies may say who the client is (X-Forwarded-For/-Proto): none, a number of hops,
+   * or their addresses. Never "all": a client could then pick its own address and slip past
+   * the per-address login throttle.
+   */
+  trustProxy: Type.Union([
+    Type.Literal(false),
+    Type.Integer({ minimum: 1, maximum: 10 }),
+    Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  ]),
   seedDemo: Type.Boolean(),
   demoPassword: Type.Union([Type.String({ minLength: 12 }), Type.Null()]),
   webBuildDir: Type.String(),
@@ -44,6 +53,20 @@ const DEFAULT_WEB_BUILD = resolve(here, '../../web/build');
 function integer(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   return /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+}
+
+function trustedProxies(value: string | undefined): false | number | string[] {
+  if (value === undefined || value === '' || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') {
+    throw new ConfigError(
+      'TEAMSPIEGEL_TRUST_PROXY=true would trust any X-Forwarded-For a client sends; give the number of proxies in front (e.g. 1) or their addresses',
+    );
+  }
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -102,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: integer(env.TEAMSPIEGEL_SESSION_ABSOLUTE_HOURS, 10),
     rateLimitPerMinute: integer(env.TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE, 600),
     bodyLimitBytes: integer(env.TEAMSPIEGEL_BODY_LIMIT_BYTES, 100 * 1024),
-    trustProxy: flag(env.TEAMSPIEGEL_TRUST_PROXY, false),
+    trustProxy: trustedProxies(env.TEAMSPIEGEL_TRUST_PROXY),
     seedDemo: flag(env.TEAMSPIEGEL_SEED_DEMO, nodeEnv !== 'production'),
     demoPassword: env.TEAMSPIEGEL_DEMO_PASSWORD ?? null,
     webBuildDir: resolve(env.TEAMSPIEGEL_WEB_DIR ?? DEFAULT_WEB_BUILD),

@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LightMyRequestResponse } from 'fastify';
 import type { MeResponse } from '@teamspiegel/contracts';
+import { ACCOUNT_THROTTLE } from '@teamspiegel/core';
 import { DEMO_PASSWORD, withTestApp } from './helpers.ts';
 import {
   auditCount,
@@ -288,15 +289,67 @@ auth('the absolute timeout of 10 hours ends even an active session', async () =>
   expectRefused(response, 401, 'session_expired');
 });
 
-auth('a password change with a wrong current password is refused and changes nothing', async () => {
-  const { account, browser } = await loggedInFreshAccount('pw-wrong-current');
-  await passwordKept(account.personId, async () => {
+auth(
+  'a password change with a wrong current password is refused, audited and changes nothing else',
+  async () => {
+    const { account, browser } = await loggedInFreshAccount('pw-wrong-current');
+    const hash = await accountHash(account.personId);
+    const before = await auditCount(t.db);
     const response = await browser.post('/api/v1/auth/password', {
       currentPassword: 'not-my-current-password',
       newPassword: 'a-completely-new-secret',
     });
     expectRefused(response, 401, 'invalid_credentials');
-  });
+    assert.is(await accountHash(account.personId), hash, 'the password hash changed');
+    assert.is(await auditCount(t.db), before + 1);
+    const event = await t.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .orderBy('at', 'desc')
+      .where('action', '=', 'auth.password_change_failed')
+      .executeTakeFirstOrThrow();
+    assert.is(event.target_id, account.personId);
+    assert.not.ok(event.details.includes('not-my-current-password'));
+  },
+);
+
+auth('guessing the current password at an open session is throttled like a login', async () => {
+  const { browser } = await loggedInFreshAccount('pw-guess');
+  const statuses: number[] = [];
+  for (let i = 0; i < ACCOUNT_THROTTLE.freeFailures + 3; i++) {
+    const response = await browser.post('/api/v1/auth/password', {
+      currentPassword: `guess-number-${i}`,
+      newPassword: 'a-completely-new-secret',
+    });
+    statuses.push(response.statusCode);
+  }
+  assert.equal(
+    statuses.slice(0, ACCOUNT_THROTTLE.freeFailures + 1),
+    Array(ACCOUNT_THROTTLE.freeFailures + 1).fill(401),
+  );
+  assert.ok(
+    statuses.slice(ACCOUNT_THROTTLE.freeFailures + 1).every((s) => s === 429),
+    statuses.join(','),
+  );
+});
+
+auth('parallel login attempts cannot outrun the throttle', async () => {
+  const account = await freshAccount(t.db, 'parallel-target');
+  const attempts = await Promise.all(
+    Array.from({ length: 30 }, async (_, i) => {
+      const browser = new Browser(t.app, { remoteAddress: `10.9.0.${i + 1}` });
+      await browser.csrfToken();
+      return browser.request('POST', '/api/v1/auth/login', {
+        username: account.username,
+        password: `wrong-${i}`,
+      });
+    }),
+  );
+  const checked = attempts.filter((r) => r.statusCode === 401).length;
+  const throttled = attempts.filter((r) => r.statusCode === 429).length;
+  // Only the free failures plus the one that earns the first delay reach the password check.
+  assert.is(checked, ACCOUNT_THROTTLE.freeFailures + 1);
+  assert.is(throttled, 30 - checked);
 });
 
 auth('a new password that is too short or contains the username is too weak', async () => {
@@ -449,7 +502,7 @@ const PROD_ORIGIN = 'https://teamspiegel.example';
 const p = withTestApp(production, {
   NODE_ENV: 'production',
   TEAMSPIEGEL_PUBLIC_ORIGIN: PROD_ORIGIN,
-  TEAMSPIEGEL_TRUST_PROXY: 'true',
+  TEAMSPIEGEL_TRUST_PROXY: '1',
   LOG_LEVEL: 'silent',
 });
 

@@ -120,12 +120,14 @@ org(
     assert.equal(detail.children, []);
     const leadId = await personIdByUsername(t.db, 'demo-lead');
     const officerId = await personIdByUsername(t.db, 'demo-officer');
-    const lead = detail.members.find((m) => m.personId === leadId);
-    const officer = detail.members.find((m) => m.personId === officerId);
+    const members = detail.members;
+    assert.ok(members, 'an administrator sees the roster');
+    const lead = members.find((m) => m.personId === leadId);
+    const officer = members.find((m) => m.personId === officerId);
     assert.is(lead?.kind, 'lead');
     assert.is(officer?.kind, 'member');
-    assert.is(detail.members.filter((m) => m.kind === 'lead').length, 1);
-    assert.is(detail.unit.memberCount, detail.members.length);
+    assert.is(members.filter((m) => m.kind === 'lead').length, 1);
+    assert.is(detail.unit.memberCount, members.length);
 
     const basisteam = (
       await admin.get(`/api/v1/units/${await unitIdByCode(t.db, 'NL-NH-ZW-ZAA')}`)

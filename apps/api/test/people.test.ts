@@ -282,6 +282,7 @@ people(
     assert.is(event.actor_person_id, adminId);
     assert.is(event.target_id, person.id);
     const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
+    assert.ok(roster.members);
     assert.not.ok(roster.members.some((m) => m.personId === person.id));
 
     await unchanged(async () => {
@@ -390,6 +391,7 @@ people(
 
     // The roster of today shows the person once, as a lead.
     const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
+    assert.ok(roster.members);
     const rows = roster.members.filter((m) => m.personId === person.id);
     assert.equal(
       rows.map((m) => m.kind),
@@ -438,6 +440,7 @@ people('a membership is ended on a date after it began, audited', async () => {
   assert.is(event.target_id, membershipId);
   assert.is(event.actor_person_id, adminId);
   const roster = (await admin.get(`/api/v1/units/${team}`)).json<UnitDetail>();
+  assert.ok(roster.members);
   assert.not.ok(roster.members.some((m) => m.personId === person.id));
 });
 

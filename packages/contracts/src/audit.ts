@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'auth.login_failed',
   'auth.logout',
   'auth.password_changed',
+  'auth.password_change_failed',
   'unit.created',
   'unit.renamed',
   'unit.moved',

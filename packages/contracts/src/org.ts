@@ -60,7 +60,8 @@ export const UnitDetail = Type.Object(
       ),
     ),
     children: Type.Array(Unit),
-    members: Type.Array(UnitMember),
+    /** Current members; null unless the viewer may read people here (chiefs, HR, the works council may not). */
+    members: Type.Union([Type.Array(UnitMember), Type.Null()]),
     createdAt: Instant,
   },
   { additionalProperties: false },

@@ -3,6 +3,7 @@ import type { AuditAction, AuditEvent, AuditQuery } from '@teamspiegel/contracts
 import { organisationOf } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { sql } from 'kysely';
+import { badRequest } from '../errors.ts';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
@@ -47,6 +48,14 @@ export async function recordAudit(db: Db, at: Date, entry: AuditEntry): Promise<
     .execute();
 }
 
+/** An ISO instant the schema accepted but Date cannot hold (a leap second) is the client's error. */
+function instant(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw badRequest('validation_failed', `Invalid request: ${value} is not a usable time.`);
+  return new Date(ms).toISOString();
+}
+
 /**
  * A reader sees the events of the organisations their audit scope lies in. Events filed under
  * no organisation (a failed login with an unknown name) only for a reader of every organisation.
@@ -69,8 +78,8 @@ export async function listAudit(
   if (query.action) base = base.where('audit_event.action', '=', query.action);
   if (query.actorId) base = base.where('audit_event.actor_person_id', '=', query.actorId);
   if (query.targetId) base = base.where('audit_event.target_id', '=', query.targetId);
-  if (query.from) base = base.where('audit_event.at', '>=', new Date(query.from).toISOString());
-  if (query.to) base = base.where('audit_event.at', '<', new Date(query.to).toISOString());
+  if (query.from) base = base.where('audit_event.at', '>=', instant(query.from));
+  if (query.to) base = base.where('audit_event.at', '<', instant(query.to));
 
   const [rows, count] = await Promise.all([
     base

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CsrfResponse,
@@ -19,7 +19,7 @@ import { errorResponses } from '../http.ts';
 import { toMe } from '../me/me.repository.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
-import { clearAccountFailures, loginWaitMs, recordLoginFailure } from './throttle.repository.ts';
+import { claimPasswordAttempt, settleSuccessfulAttempt } from './throttle.repository.ts';
 
 const INVALID_CREDENTIALS = new AppError(
   401,
@@ -34,6 +34,24 @@ const INVALID_CREDENTIALS = new AppError(
 export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
   const { db, clock } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  /** One password check may go ahead, or the request ends here with 429 and Retry-After. */
+  async function claimAttemptOrThrottle(
+    username: string,
+    ip: string,
+    now: Date,
+    reply: FastifyReply,
+  ) {
+    const { waitMs } = await claimPasswordAttempt(db, username, ip, now);
+    if (waitMs > 0) {
+      reply.header('retry-after', Math.ceil(waitMs / 1000));
+      throw new AppError(
+        429,
+        'login_throttled',
+        'Too many attempts. Please wait a moment and try again.',
+      );
+    }
+  }
 
   r.get(
     '/api/v1/auth/csrf',
@@ -53,15 +71,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
     async (request, reply) => {
       const { username, password } = request.body;
       const now = clock.now();
-      const waitMs = await loginWaitMs(db, username, request.ip, now);
-      if (waitMs > 0) {
-        reply.header('retry-after', Math.ceil(waitMs / 1000));
-        throw new AppError(
-          429,
-          'login_throttled',
-          'Too many attempts. Please wait a moment and try again.',
-        );
-      }
+      await claimAttemptOrThrottle(username, request.ip, now, reply);
 
       const account = await db
         .selectFrom('account')
@@ -80,27 +90,24 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           : null;
 
       if (!actor) {
-        await db.transaction().execute(async (trx) => {
-          await recordLoginFailure(trx, username, request.ip, now);
-          await recordAudit(trx, now, {
-            actorId: null,
-            scopePath: account
-              ? ((await placementPaths(trx, account.person_id, dateOf(now)))[0] ?? null)
-              : null,
-            action: 'auth.login_failed',
-            targetType: 'account',
-            details: { username: username.slice(0, 60) },
-          });
+        // The attempt already counts as a failure (claimed above). The username is kept only
+        // when it names a real account: an unknown one is often a password typed in the
+        // wrong field, and the works council reads this log.
+        await recordAudit(db, now, {
+          actorId: null,
+          scopePath: account
+            ? ((await placementPaths(db, account.person_id, dateOf(now)))[0] ?? null)
+            : null,
+          action: 'auth.login_failed',
+          targetType: 'account',
+          details: { username: account ? username.toLowerCase() : null },
         });
         throw INVALID_CREDENTIALS;
       }
 
-      await request.session.regenerate();
-      request.session.personId = actor.personId;
-      request.session.authenticatedAt = now.getTime();
-      request.session.lastSeenAt = now.getTime();
+      // Audit first: a login that cannot be recorded does not happen.
       await db.transaction().execute(async (trx) => {
-        await clearAccountFailures(trx, username);
+        await settleSuccessfulAttempt(trx, username, request.ip);
         await recordAudit(trx, now, {
           actorId: actor.personId,
           scopePath: homePathOf(actor),
@@ -109,6 +116,10 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           targetId: actor.personId,
         });
       });
+      await request.session.regenerate();
+      request.session.personId = actor.personId;
+      request.session.authenticatedAt = now.getTime();
+      request.session.lastSeenAt = now.getTime();
       return toMe(actor);
     },
   );
@@ -121,7 +132,6 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      await request.session.destroy();
       await recordAudit(db, clock.now(), {
         actorId: actor.personId,
         scopePath: homePathOf(actor),
@@ -129,6 +139,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         targetType: 'person',
         targetId: actor.personId,
       });
+      await request.session.destroy();
       return reply.status(204).send(null);
     },
   );
@@ -142,14 +153,24 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
     async (request, reply) => {
       const actor = actorOf(request);
       const { currentPassword, newPassword } = request.body;
+      // Someone at an unlocked station PC must not be able to guess the password here either.
+      await claimAttemptOrThrottle(actor.username, request.ip, clock.now(), reply);
       const account = await db
         .selectFrom('account')
         .select(['password_hash'])
         .where('person_id', '=', actor.personId)
         .executeTakeFirstOrThrow();
       if (!(await verifyPassword(account.password_hash, currentPassword))) {
+        await recordAudit(db, clock.now(), {
+          actorId: actor.personId,
+          scopePath: homePathOf(actor),
+          action: 'auth.password_change_failed',
+          targetType: 'person',
+          targetId: actor.personId,
+        });
         throw INVALID_CREDENTIALS;
       }
+      await settleSuccessfulAttempt(db, actor.username, request.ip);
       const problem = passwordProblem({
         password: newPassword,
         username: actor.username,

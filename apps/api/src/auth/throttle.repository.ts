@@ -14,66 +14,68 @@ export function throttleKeys(username: string, ip: string): [string, ThrottlePol
   ];
 }
 
-/** Milliseconds until another attempt is allowed for this username from this address. */
-export async function loginWaitMs(
-  db: Db,
-  username: string,
-  ip: string,
-  now: Date,
-): Promise<number> {
-  const keys = throttleKeys(username, ip);
-  const rows = await db
-    .selectFrom('login_throttle')
-    .selectAll()
-    .where(
-      'key',
-      'in',
-      keys.map(([key]) => key),
-    )
-    .execute();
-  return Math.max(
-    0,
-    ...keys.map(([key, policy]) => {
-      const row = rows.find((r) => r.key === key);
-      const state = row && {
-        failures: row.failures,
-        lastFailureAt: Date.parse(row.last_failure_at),
-      };
-      return remainingWaitMs(state, policy, now.getTime());
-    }),
-  );
-}
-
 /** A quiet hour forgets earlier failures, so counters do not grow for ever. */
 const FORGET_AFTER_MS = 60 * 60_000;
 
-export async function recordLoginFailure(
+/**
+ * Claims one password check for this username from this address, or says how long to wait.
+ * Checking the counters and counting the attempt happen in one transaction (one SQLite
+ * connection, so one claim at a time): parallel requests cannot all pass the check before any
+ * is counted. The attempt counts as a failure until settleSuccessfulAttempt says otherwise.
+ */
+export async function claimPasswordAttempt(
   db: Db,
   username: string,
   ip: string,
   now: Date,
-): Promise<void> {
-  const at = now.toISOString();
-  for (const [key] of throttleKeys(username, ip)) {
-    const row = await db
+): Promise<{ waitMs: number }> {
+  return db.transaction().execute(async (trx) => {
+    const keys = throttleKeys(username, ip);
+    const rows = await trx
       .selectFrom('login_throttle')
       .selectAll()
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const recent = row && now.getTime() - Date.parse(row.last_failure_at) < FORGET_AFTER_MS;
-    const failures = recent ? row.failures + 1 : 1;
-    await db
-      .insertInto('login_throttle')
-      .values({ key, failures, last_failure_at: at })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ failures, last_failure_at: at }))
+      .where(
+        'key',
+        'in',
+        keys.map(([key]) => key),
+      )
       .execute();
-  }
+    const states = keys.map(([key, policy]) => {
+      const row = rows.find((r) => r.key === key);
+      const lastFailureAt = row ? Date.parse(row.last_failure_at) : 0;
+      const recent = row !== undefined && now.getTime() - lastFailureAt < FORGET_AFTER_MS;
+      return { key, policy, failures: recent ? row.failures : 0, lastFailureAt };
+    });
+    const waitMs = Math.max(0, ...states.map((s) => remainingWaitMs(s, s.policy, now.getTime())));
+    if (waitMs > 0) return { waitMs };
+    const at = now.toISOString();
+    for (const { key, failures } of states) {
+      await trx
+        .insertInto('login_throttle')
+        .values({ key, failures: failures + 1, last_failure_at: at })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({ failures: failures + 1, last_failure_at: at }),
+        )
+        .execute();
+    }
+    return { waitMs: 0 };
+  });
 }
 
-/** A successful login clears the account's counter; the address counter decays on its own. */
-export async function clearAccountFailures(db: Db, username: string): Promise<void> {
+/**
+ * The claimed attempt was right: the account's counter is cleared and the address gets its
+ * attempt back, so a busy station gateway is not slowed by officers who log in correctly.
+ */
+export async function settleSuccessfulAttempt(db: Db, username: string, ip: string): Promise<void> {
+  const [[accountKey], [addressKey]] = throttleKeys(username, ip) as [
+    [string, ThrottlePolicy],
+    [string, ThrottlePolicy],
+  ];
+  await db.deleteFrom('login_throttle').where('key', '=', accountKey).execute();
   await db
-    .deleteFrom('login_throttle')
-    .where('key', '=', `account:${username.toLowerCase()}`)
+    .updateTable('login_throttle')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('key', '=', addressKey)
+    .where('failures', '>', 0)
     .execute();
 }

@@ -83,11 +83,13 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
     async (request) => {
       const actor = actorOf(request);
       const unit = await unitInScope(db, actor, 'org:read', request.params.unitId);
+      // The roster is people data: only for those who may read people here.
+      const seesPeople = isInScope(scopeOf(actor.grants, 'people:read'), unit.path);
       const [dto, ancestors, children, members] = await Promise.all([
         unitWithCount(db, unit.id, today()),
         ancestorsOf(db, unit),
         childrenOf(db, unit.id, today()),
-        currentMembers(db, unit.id, today()),
+        seesPeople ? currentMembers(db, unit.id, today()) : null,
       ]);
       // Ancestors above the actor's scope are named only by what the actor may read.
       const scope = scopeOf(actor.grants, 'org:read');
@@ -97,7 +99,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           .filter((a) => isInScope(scope, a.path))
           .map(({ id, name, kind }) => ({ id, name, kind })),
         children,
-        members: members.map((m) => ({ ...m, kind: m.kind as 'member' | 'lead' })),
+        members: members && members.map((m) => ({ ...m, kind: m.kind as 'member' | 'lead' })),
         createdAt: unit.created_at,
       };
     },

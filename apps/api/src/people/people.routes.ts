@@ -174,6 +174,8 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       if (person.id === actor.personId) throw forbidden();
       const now = clock.now();
       const date = dateOf(now);
+      // Filed where the person belongs before their memberships end.
+      const scopePath = await placementPathOf(db, person.id, date);
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('person')
@@ -197,7 +199,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         await endSessionsOf(trx, person.id);
         await recordAudit(trx, now, {
           actorId: actor.personId,
-          scopePath: await placementPathOf(trx, person.id, dateOf(now)),
+          scopePath,
           action: 'person.deactivated',
           targetType: 'person',
           targetId: person.id,

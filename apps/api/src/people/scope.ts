@@ -39,13 +39,39 @@ export async function personInScope(
   return person;
 }
 
+/**
+ * A change to a person needs more than seeing them: everything they are (every current unit
+ * and every assigned role) must lie in the actor's scope, so an administrator of one team
+ * cannot deactivate, re-role or take over the account of someone who holds a role above it.
+ */
+async function assertWhollyInScope(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  personId: string,
+  today: string,
+): Promise<void> {
+  const scope = scopeOf(actor.grants, permission);
+  const [paths, roles] = await Promise.all([
+    placementPaths(db, personId, today),
+    db
+      .selectFrom('role_assignment')
+      .innerJoin('unit', 'unit.id', 'role_assignment.unit_id')
+      .select('unit.path')
+      .where('role_assignment.person_id', '=', personId)
+      .execute(),
+  ]);
+  const everything = [...paths, ...roles.map((r) => r.path)];
+  if (!everything.every((path) => isInScope(scope, path))) throw forbidden();
+}
+
 export function assertActive(person: Person) {
   if (person.deactivated_at) throw conflict('person_inactive', 'This person is deactivated.');
 }
 
 /**
- * The actor and the person a change is about: the person must be in the actor's scope for
- * the permission and still active.
+ * The actor and the person a change is about: the person must be wholly in the actor's scope
+ * for the permission and still active.
  */
 export async function activePersonInScope(
   db: Db,
@@ -55,6 +81,7 @@ export async function activePersonInScope(
 ): Promise<{ actor: Actor; person: Person }> {
   const actor = actorOf(request);
   const person = await personInScope(db, actor, permission, request.params.personId, today);
+  await assertWhollyInScope(db, actor, permission, person.id, today);
   assertActive(person);
   return { actor, person };
 }
