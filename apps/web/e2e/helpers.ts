@@ -28,3 +28,57 @@ export function watchConsole(page: Page): string[] {
   page.on('pageerror', (err) => problems.push(err.message));
   return problems;
 }
+
+export interface NewAccount {
+  givenName: string;
+  name: string;
+  username: string;
+  temporaryPassword: string;
+}
+
+/**
+ * As demo-admin, creates a person and an account for them through the admin pages, then logs
+ * out. `stamp` keeps the employee number and username unique per run.
+ */
+export async function createPersonWithAccount(page: Page, stamp: string): Promise<NewAccount> {
+  const givenName = 'Nina';
+  const name = `${givenName} Nieuw${stamp}`;
+  const username = `nieuw.${stamp.toLowerCase()}`;
+  await login(page, 'demo-admin');
+  await page.goto('/admin/people/new');
+  await page.getByLabel('Personeelsnummer').fill(`NEW-${stamp}`);
+  await page.getByLabel('E-mailadres').fill(`${username}@example.org`);
+  await page.getByLabel('Voornaam').fill(givenName);
+  await page.getByLabel('Achternaam').fill(`Nieuw${stamp}`);
+  await page.getByRole('button', { name: 'Persoon opslaan' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  const account = page.getByRole('region', { name: 'Account' });
+  await account.getByLabel('Gebruikersnaam').fill(username);
+  await account.getByRole('button', { name: 'Account aanmaken' }).click();
+  const shown = account.getByTestId('temporary-password');
+  await expect(shown).not.toBeEmpty();
+  const temporaryPassword = (await shown.innerText()).trim();
+  await logout(page);
+  return { givenName, name, username, temporaryPassword };
+}
+
+/**
+ * Logs in with a temporary password: the app sends you to the password page first, and after the
+ * change to the home page.
+ */
+export async function firstLogin(page: Page, account: NewAccount, newPassword: string) {
+  await page.getByLabel('Gebruikersnaam').fill(account.username);
+  await page.getByLabel('Wachtwoord').fill(account.temporaryPassword);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page).toHaveURL(/\/account\/password$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Wachtwoord wijzigen' })).toBeVisible();
+
+  await page.getByLabel('Huidig wachtwoord').fill(account.temporaryPassword);
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(newPassword);
+  await page.getByLabel('Herhaal nieuw wachtwoord').fill(newPassword);
+  await page.getByRole('button', { name: 'Wachtwoord wijzigen' }).click();
+  await expect(
+    page.getByRole('heading', { level: 1, name: `Welkom, ${account.givenName}` }),
+  ).toBeVisible();
+}

@@ -39,6 +39,7 @@ const auditActions: Record<AuditAction, true> = {
   'auth.login_failed': true,
   'auth.logout': true,
   'auth.password_changed': true,
+  'auth.password_change_failed': true,
   'unit.created': true,
   'unit.renamed': true,
   'unit.moved': true,

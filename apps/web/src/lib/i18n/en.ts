@@ -249,6 +249,7 @@ export const en: Messages = {
   'action.auth.login_failed': 'Failed login attempt',
   'action.auth.logout': 'Logged out',
   'action.auth.password_changed': 'Password changed',
+  'action.auth.password_change_failed': 'Password change failed',
   'action.unit.created': 'Unit created',
   'action.unit.renamed': 'Unit renamed',
   'action.unit.moved': 'Unit moved',

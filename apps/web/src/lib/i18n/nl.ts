@@ -249,6 +249,7 @@ export const nl = {
   'action.auth.login_failed': 'Mislukte inlogpoging',
   'action.auth.logout': 'Uitgelogd',
   'action.auth.password_changed': 'Wachtwoord gewijzigd',
+  'action.auth.password_change_failed': 'Wachtwoord wijzigen mislukt',
   'action.unit.created': 'Eenheid aangemaakt',
   'action.unit.renamed': 'Eenheid hernoemd',
   'action.unit.moved': 'Eenheid verplaatst',
