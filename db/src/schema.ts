@@ -81,6 +81,103 @@ export interface AuditEventTable {
   details: string;
 }
 
+export interface ProgrammeTable {
+  id: string;
+  root_unit_id: string;
+  name: string;
+  cadence_days: number;
+  window_days: number;
+  /** JSON array of item ids asked in every wave. */
+  anchor_item_ids: string;
+  /** JSON array of arrays: the rotating modules, one per wave in turn. */
+  modules: string;
+  comment_question: number;
+  first_opens_on: string;
+  created_at: ColumnType<string, string, never>;
+  archived_at: string | null;
+}
+
+export interface WaveTable {
+  id: string;
+  programme_id: string;
+  sequence: number;
+  /** planned, preparing, open, closing, closed */
+  state: string;
+  opens_on: string;
+  closes_on: string;
+  /** JSON array of the item ids of this wave, fixed when the wave is planned. */
+  item_ids: string;
+  comment_question: number;
+  /** JSON of the thresholds in force, fixed at open. */
+  thresholds: string | null;
+  keys_total: number;
+  keys_done: number;
+  opened_at: string | null;
+  closed_at: string | null;
+  created_at: ColumnType<string, string, never>;
+}
+
+export interface WaveCellTable {
+  id: string;
+  wave_id: string;
+  unit_id: string;
+  /** team, remainder or leadership */
+  kind: string;
+  eligible: number;
+  key_id: string | null;
+  /** SPKI DER, base64url. */
+  public_key: string | null;
+}
+
+export interface WaveEligibilityTable {
+  wave_id: string;
+  person_id: string;
+  cell_id: string;
+}
+
+export interface ParticipationTable {
+  wave_id: string;
+  person_id: string;
+}
+
+/** A spent token and its sealed answers. No time, no person, random key. */
+export interface ResponseTable {
+  token_key: string;
+  wave_id: string;
+  cell_id: string;
+  sealed: string;
+}
+
+export interface WaveCommentTable {
+  id: string;
+  wave_id: string;
+  cell_id: string;
+  text: string;
+}
+
+export interface WaveCellTallyTable {
+  wave_id: string;
+  cell_id: string;
+  respondents: number;
+}
+
+export interface WaveItemTallyTable {
+  wave_id: string;
+  cell_id: string;
+  item_id: string;
+  option: string;
+  count: number;
+}
+
+export interface WaveThemeTallyTable {
+  wave_id: string;
+  cell_id: string;
+  theme: string;
+  n: number;
+  sum: number;
+  sum_sq: number;
+}
+
 export interface Database {
   unit: UnitTable;
   person: PersonTable;
@@ -90,6 +187,16 @@ export interface Database {
   session: SessionTable;
   login_throttle: LoginThrottleTable;
   audit_event: AuditEventTable;
+  programme: ProgrammeTable;
+  wave: WaveTable;
+  wave_cell: WaveCellTable;
+  wave_eligibility: WaveEligibilityTable;
+  participation: ParticipationTable;
+  response: ResponseTable;
+  wave_comment: WaveCommentTable;
+  wave_cell_tally: WaveCellTallyTable;
+  wave_item_tally: WaveItemTallyTable;
+  wave_theme_tally: WaveThemeTallyTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -106,3 +213,10 @@ export type RoleAssignment = Selectable<RoleAssignmentTable>;
 export type NewRoleAssignment = Insertable<RoleAssignmentTable>;
 export type AuditEvent = Selectable<AuditEventTable>;
 export type NewAuditEvent = Insertable<AuditEventTable>;
+export type Programme = Selectable<ProgrammeTable>;
+export type NewProgramme = Insertable<ProgrammeTable>;
+export type Wave = Selectable<WaveTable>;
+export type NewWave = Insertable<WaveTable>;
+export type WaveUpdate = Updateable<WaveTable>;
+export type WaveCell = Selectable<WaveCellTable>;
+export type NewWaveCell = Insertable<WaveCellTable>;
