@@ -1,3 +1,4 @@
 export * from './access.ts';
 export * from './org.ts';
 export * from './auth.ts';
+export * from './thresholds.ts';
