@@ -13,7 +13,7 @@ import { unitRoutes } from './org/units.routes.ts';
 import { membershipRoutes } from './people/memberships.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { roleRoutes } from './people/roles.routes.ts';
-import { authzPlugin } from './plugins/authz.ts';
+import { authzPlugin, routePermissionsPlugin } from './plugins/authz.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
 import { securityPlugin } from './plugins/security.ts';
@@ -72,19 +72,23 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
     config,
     inlineSources: web?.inlineSources ?? { scriptSrc: [], styleSrc: [] },
   });
-  await app.register(sessionPlugin, { db, config, clock });
-  await app.register(authzPlugin, { db, config, clock });
+  await app.register(routePermissionsPlugin);
 
   const deps = { db, config, clock };
-  await app.register(healthRoutes, deps);
-  await app.register(openapiRoutes);
-  await app.register(authRoutes, deps);
-  await app.register(meRoutes, deps);
-  await app.register(unitRoutes, deps);
-  await app.register(peopleRoutes, deps);
-  await app.register(membershipRoutes, deps);
-  await app.register(roleRoutes, deps);
-  await app.register(auditRoutes, deps);
+  // The logged-in API: cookies, sessions, CSRF and permissions live only in this context.
+  await app.register(async (api) => {
+    await api.register(sessionPlugin, deps);
+    await api.register(authzPlugin, deps);
+    await api.register(healthRoutes, deps);
+    await api.register(openapiRoutes);
+    await api.register(authRoutes, deps);
+    await api.register(meRoutes, deps);
+    await api.register(unitRoutes, deps);
+    await api.register(peopleRoutes, deps);
+    await api.register(membershipRoutes, deps);
+    await api.register(roleRoutes, deps);
+    await api.register(auditRoutes, deps);
+  });
   await app.register(webRoutes, { build: web });
   return app;
 }

@@ -33,6 +33,28 @@ export function actorOf(request: Pick<FastifyRequest, 'actor'>): Actor {
   return request.actor;
 }
 
+/**
+ * Deny by default, for the whole app: every route, in every context (the API, the anonymous
+ * submission context, the web app), must declare a permission or the app refuses to start.
+ */
+export const routePermissionsPlugin = fp((app: FastifyInstance) => {
+  app.decorate('routePermissions', []);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const permission = route.config?.permission;
+    for (const method of methods) app.routePermissions.push({ method, url: route.url, permission });
+    if (!permission) {
+      throw new MissingPermissionError(
+        `route ${methods.join(',')} ${route.url} declares no permission`,
+      );
+    }
+  });
+});
+
+/**
+ * Authentication, CSRF, Origin and permission checks for the logged-in API. Registered only
+ * in the API's context: the anonymous submission context never sees a session.
+ */
 export const authzPlugin = fp(
   (app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) => {
     const { db, config, clock } = opts;
@@ -41,20 +63,7 @@ export const authzPlugin = fp(
     const idleMs = config.sessionIdleMinutes * 60_000;
     const absoluteMs = config.sessionAbsoluteHours * 3_600_000;
 
-    app.decorate('routePermissions', []);
     app.decorateRequest('actor', null);
-
-    app.addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const permission = route.config?.permission;
-      for (const method of methods)
-        app.routePermissions.push({ method, url: route.url, permission });
-      if (!permission) {
-        throw new MissingPermissionError(
-          `route ${methods.join(',')} ${route.url} declares no permission`,
-        );
-      }
-    });
 
     const csrfCheck = (request: FastifyRequest, reply: FastifyReply) =>
       new Promise<void>((resolve, reject) => {
