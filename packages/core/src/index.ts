@@ -2,3 +2,4 @@ export * from './access.ts';
 export * from './org.ts';
 export * from './auth.ts';
 export * from './thresholds.ts';
+export * from './tally.ts';
