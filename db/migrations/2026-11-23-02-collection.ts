@@ -59,6 +59,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('eligible', 'integer', (c) => c.notNull())
     .addColumn('key_id', 'varchar(22)')
     .addColumn('public_key', 'text')
+    // Participation as a band only, recomputed at most once a day (INV-6).
+    .addColumn('participation_band', 'varchar(8)')
+    .addColumn('band_computed_on', 'varchar(10)')
     .execute();
   await db.schema.createIndex('wave_cell_wave_idx').on('wave_cell').column('wave_id').execute();
 

@@ -127,6 +127,9 @@ export interface WaveCellTable {
   key_id: string | null;
   /** SPKI DER, base64url. */
   public_key: string | null;
+  /** '<30%', '30-60%' or '>60%'; recomputed at most daily (INV-6). */
+  participation_band: string | null;
+  band_computed_on: string | null;
 }
 
 export interface WaveEligibilityTable {

@@ -37,6 +37,14 @@ export const ERROR_CODES = [
   'membership_dates_invalid',
   'role_scope_invalid',
   'role_already_assigned',
+  'programme_root_invalid',
+  'wave_state_conflict',
+  'wave_not_open',
+  'not_eligible',
+  'token_already_taken',
+  'invalid_token',
+  'invalid_answers',
+  'content_pack_invalid',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -5,3 +5,5 @@ export * from './org.ts';
 export * from './auth.ts';
 export * from './people.ts';
 export * from './audit.ts';
+export * from './collection.ts';
+export * from './content.ts';

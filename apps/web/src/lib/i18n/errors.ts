@@ -45,6 +45,17 @@ export const errorsNl: ErrorMessages = {
   membership_dates_invalid: 'De data kloppen niet: de einddatum moet na de begindatum liggen.',
   role_scope_invalid: 'Deze rol kan niet voor deze eenheid worden toegekend.',
   role_already_assigned: 'Deze persoon heeft deze rol al voor deze eenheid.',
+  programme_root_invalid:
+    'Een programma hoort bij een korps of zone. Kies de bovenste eenheid van de organisatie.',
+  wave_state_conflict: 'Deze meting staat niet (meer) in de juiste fase voor deze stap.',
+  wave_not_open: 'Deze meting is niet open. Antwoorden kan alleen zolang ze openstaat.',
+  not_eligible: 'Je hoort niet bij de deelnemers van deze meting.',
+  token_already_taken:
+    'Je hebt op een ander apparaat al meegedaan. Je antwoorden wijzigen kan alleen op dat apparaat.',
+  invalid_token: 'Je antwoorden konden niet worden gecontroleerd. Laad de pagina opnieuw.',
+  invalid_answers: 'Niet alle antwoorden passen bij de vragen. Laad de pagina opnieuw.',
+  content_pack_invalid:
+    'Het inhoudspakket is onvolledig of klopt niet. Bekijk de lijst met problemen.',
   internal_error: 'Er ging aan onze kant iets mis. Probeer het later opnieuw.',
   network_error: 'Geen verbinding met de server. Controleer je netwerk en probeer het opnieuw.',
   unknown_error: 'Er ging iets mis. Probeer het opnieuw.',
@@ -89,6 +100,16 @@ export const errorsEn: ErrorMessages = {
   membership_dates_invalid: 'The dates are not valid: the end date must be after the start date.',
   role_scope_invalid: 'This role cannot be assigned for this unit.',
   role_already_assigned: 'This person already has this role for this unit.',
+  programme_root_invalid:
+    'A programme belongs to a corps or zone. Choose the top unit of the organisation.',
+  wave_state_conflict: 'This wave is not (or no longer) at the right stage for this step.',
+  wave_not_open: 'This wave is not open. You can answer only while it is open.',
+  not_eligible: 'You are not among the participants of this wave.',
+  token_already_taken:
+    'You already took part on another device. You can change your answers only on that device.',
+  invalid_token: 'Your answers could not be checked. Please reload the page.',
+  invalid_answers: 'Not all answers fit the questions. Please reload the page.',
+  content_pack_invalid: 'The content pack is incomplete or inconsistent. See the list of problems.',
   internal_error: 'Something went wrong on our side. Please try again later.',
   network_error: 'No connection to the server. Check your network and try again.',
   unknown_error: 'Something went wrong. Please try again.',
