@@ -3,3 +3,4 @@ export * from './org.ts';
 export * from './auth.ts';
 export * from './thresholds.ts';
 export * from './tally.ts';
+export * from './content/index.ts';
