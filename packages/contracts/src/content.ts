@@ -160,7 +160,9 @@ export function contentPackSchemaErrors(input: unknown): ContentSchemaError[] {
   for (const error of Value.Errors(ContentPack, input)) {
     const at = error.instancePath;
     const params = error.params as Record<string, unknown>;
-    switch (error.keyword) {
+    // Only the keywords this schema uses get a plainer message; the rest keep TypeBox's.
+    const keyword: string = error.keyword;
+    switch (keyword) {
       case 'boolean':
         // `additionalProperties: false` reports each extra key twice; the
         // 'additionalProperties' entry below names it.

@@ -105,14 +105,14 @@ export const QUESTION_PATTERNS: readonly IdentifyingPattern[] = [
     // statements into demographic questions.
     pattern: words(
       'ik\\s+ben\\s+(?:een\\s+)?(?:man|vrouw|moslim|christen|jood|joods|hindoe|atheïst|homo|lesbisch|' +
-        'biseksueel|transgender|non-binair|ouder\\s+dan|jonger\\s+dan|boven\\s+de\\s+\\d|onder\\s+de\\s+\\d|\\d+)',
+        'biseksueel|transgender|non-binair|ouder\\s+dan|jonger\\s+dan|boven\\s+de\\s+\\d+|onder\\s+de\\s+\\d+|\\d+)',
     ),
     reason: 'asks the respondent to state a personal attribute',
   },
   {
     pattern: words(
       "i\\s*(?:am|'m)\\s+(?:a\\s+|an\\s+)?(?:man|woman|male|female|muslim|christian|jew|jewish|hindu|atheist|" +
-        'gay|lesbian|bisexual|transgender|non-binary|older\\s+than|younger\\s+than|over\\s+\\d|under\\s+\\d|\\d+)',
+        'gay|lesbian|bisexual|transgender|non-binary|older\\s+than|younger\\s+than|over\\s+\\d+|under\\s+\\d+|\\d+)',
     ),
     reason: 'asks the respondent to state a personal attribute',
   },
