@@ -5,6 +5,12 @@
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * Wave and cell ids as they may appear in a key file's name and in a token message: no '|', '/'
+ * or '.', at most 36 characters (the id columns' width; UUIDs fit).
+ */
+export const SAFE_ID = /^[A-Za-z0-9_-]{1,36}$/;
+
 /** Encodes bytes as base64url without padding. */
 export function toBase64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');

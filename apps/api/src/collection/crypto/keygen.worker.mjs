@@ -8,10 +8,23 @@
 // off libuv's small shared thread pool (file I/O, async crypto), which the server still needs.
 
 import { generateKeyPairSync } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 
 if (!parentPort) throw new Error('keygen.worker.mjs must run as a worker thread');
 const port = parentPort;
+
+// Lower this thread's priority (nice 10), so that on a machine whose cores are all busy making
+// keys, request handling on the main thread still gets the CPU first. Linux applies
+// setpriority() to a thread id alone; /proc/thread-self names this thread. Best effort: where
+// either is missing, the worker just runs at normal priority.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0 && tid !== process.pid) setPriority(tid, 10);
+} catch {
+  // not Linux, or not allowed: keep the default priority
+}
 
 port.on('message', (/** @type {{ job: number }} */ { job }) => {
   try {
