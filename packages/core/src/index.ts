@@ -4,3 +4,5 @@ export * from './auth.ts';
 export * from './thresholds.ts';
 export * from './tally.ts';
 export * from './content/index.ts';
+export * from './wave-plan.ts';
+export * from './scrub.ts';
