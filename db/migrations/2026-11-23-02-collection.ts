@@ -43,6 +43,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('thresholds', 'text')
     .addColumn('keys_total', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('keys_done', 'integer', (c) => c.notNull().defaultTo(0))
+    // People the cell plan could not place (no cell of K_E keeps INV-9 for them).
+    .addColumn('unplaced', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('opened_at', 'varchar(30)')
     .addColumn('closed_at', 'varchar(30)')
     .addColumn('created_at', 'varchar(30)', (c) => c.notNull())

@@ -3,6 +3,7 @@ import {
   Kysely,
   Migrator,
   SqliteDialect,
+  sql,
   type MigrationProvider,
   type SqliteDatabase,
 } from 'kysely';
@@ -15,7 +16,8 @@ export type Db = Kysely<Database>;
 /**
  * Opens the SQLite database with the settings every connection needs: write-ahead log,
  * foreign keys enforced, a busy timeout instead of immediate SQLITE_BUSY, and NORMAL sync
- * (safe with WAL: a power cut can lose the last commits, never corrupt the file).
+ * (safe with WAL: a power cut can lose the last commits, never corrupt the file), and secure
+ * delete.
  */
 export function createDb(filename: string): Db {
   const sqlite = new SQLite(filename);
@@ -23,6 +25,8 @@ export function createDb(filename: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // Deleted rows are overwritten, not just unlinked: closing a wave must leave no answer behind.
+  sqlite.pragma('secure_delete = ON');
   return new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
@@ -59,4 +63,14 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error || failed) {
     throw new Error(`migration ${failed?.migrationName ?? ''} failed`, { cause: error });
   }
+}
+
+/**
+ * After deleting raw answers: move the WAL into the file and empty it, then rebuild the file,
+ * so no deleted page survives in the WAL or the free list (anonymity.md 4.5).
+ */
+export async function compactAfterErasure(db: Db): Promise<void> {
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  await sql`VACUUM`.execute(db);
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
 }

@@ -112,6 +112,7 @@ export interface WaveTable {
   thresholds: string | null;
   keys_total: number;
   keys_done: number;
+  unplaced: number;
   opened_at: string | null;
   closed_at: string | null;
   created_at: ColumnType<string, string, never>;

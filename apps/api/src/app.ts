@@ -3,6 +3,13 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { contentRoutes } from './collection/content.routes.ts';
+import { officerRoutes } from './collection/officer.routes.ts';
+import { programmeRoutes } from './collection/programmes.routes.ts';
+import { schedulerPlugin } from './collection/scheduler.ts';
+import { submitRoutes } from './collection/submit.routes.ts';
+import { waveRoutes } from './collection/waves.routes.ts';
+import { createWaveRunner, type WaveRunner } from './collection/waves.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { badRequest } from './errors.ts';
 import type { Clock } from './clock.ts';
@@ -19,6 +26,13 @@ import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { readWebBuild, webRoutes } from './web/web.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The wave lifecycle: prepare, open, close, the scheduler's tick. */
+    waves: WaveRunner;
+  }
+}
 
 export interface AppDeps {
   db: Db;
@@ -75,6 +89,8 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
   await app.register(routePermissionsPlugin);
 
   const deps = { db, config, clock };
+  const waves = createWaveRunner({ db, clock, config, log: app.log });
+  app.decorate('waves', waves);
   // The logged-in API: cookies, sessions, CSRF and permissions live only in this context.
   await app.register(async (api) => {
     await api.register(sessionPlugin, deps);
@@ -88,7 +104,14 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
     await api.register(membershipRoutes, deps);
     await api.register(roleRoutes, deps);
     await api.register(auditRoutes, deps);
+    await api.register(programmeRoutes, deps);
+    await api.register(waveRoutes, { db, waves });
+    await api.register(officerRoutes, deps);
+    await api.register(contentRoutes, deps);
   });
+  // Anonymous submission: a sibling context, so no cookie, session or CSRF plugin runs there.
+  await app.register(submitRoutes, deps);
+  await app.register(schedulerPlugin, { waves, intervalMs: config.schedulerIntervalMs });
   await app.register(webRoutes, { build: web });
   return app;
 }

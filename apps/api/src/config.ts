@@ -39,6 +39,12 @@ const ConfigSchema = Type.Object({
   seedDemo: Type.Boolean(),
   demoPassword: Type.Union([Type.String({ minLength: 12 }), Type.Null()]),
   webBuildDir: Type.String(),
+  /** Signing keys and wave data keys: outside the database, never in a backup of it. */
+  keyDir: Type.String({ minLength: 1 }),
+  /** How often the scheduler looks at waves (open, close, bands); 0 turns it off (tests). */
+  schedulerIntervalMs: Type.Integer({ minimum: 0 }),
+  /** Threads generating signing keys. */
+  keyWorkers: Type.Integer({ minimum: 1, maximum: 16 }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   ),
@@ -129,6 +135,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: flag(env.TEAMSPIEGEL_SEED_DEMO, nodeEnv !== 'production'),
     demoPassword: env.TEAMSPIEGEL_DEMO_PASSWORD ?? null,
     webBuildDir: resolve(env.TEAMSPIEGEL_WEB_DIR ?? DEFAULT_WEB_BUILD),
+    keyDir: resolve(env.TEAMSPIEGEL_KEY_DIR ?? join(dataDir, 'keys')),
+    schedulerIntervalMs: integer(env.TEAMSPIEGEL_SCHEDULER_INTERVAL_MS, 60_000),
+    keyWorkers: integer(env.TEAMSPIEGEL_KEY_WORKERS, 2),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
   if (!Value.Check(ConfigSchema, candidate)) {

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createDb, migrateToLatest } from '@teamspiegel/db';
+import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, seedDemo } from '@teamspiegel/db/seed';
 import { buildApp } from './app.ts';
+import { createProgramme } from './collection/programmes.routes.ts';
+import { addDays } from './collection/waves.repository.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { dateOf, systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -21,6 +23,30 @@ function demoPassword(config: Config): { password: string; generated: boolean } 
   return { password, generated: true };
 }
 
+/**
+ * A pulse programme for each demo organisation whose first wave opened two days ago, so a
+ * newcomer can answer at once; the scheduler prepares its keys and opens it at start.
+ */
+async function seedDemoProgrammes(db: Db) {
+  const today = dateOf(systemClock.now());
+  const roots = await db
+    .selectFrom('unit')
+    .select(['id', 'name'])
+    .where('parent_id', 'is', null)
+    .orderBy('code')
+    .execute();
+  for (const root of roots) {
+    await createProgramme(db, systemClock, {
+      rootUnitId: root.id,
+      name: `Teamspiegel ${root.name}`,
+      firstOpensOn: addDays(today, -2),
+      cadenceDays: 28,
+      windowDays: 14,
+      commentQuestion: true,
+    });
+  }
+}
+
 async function main() {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
@@ -36,8 +62,10 @@ async function main() {
         hashPassword,
         demoPassword: demo.password,
       });
+      await seedDemoProgrammes(db);
       console.log(
-        `Seeded the demo organisation: ${summary.units} units, ${summary.people} people.`,
+        `Seeded the demo organisation: ${summary.units} units, ${summary.people} people, ` +
+          'and a pulse programme per organisation with a wave open now.',
       );
     }
   }

@@ -48,6 +48,8 @@ export async function buildTestApp(
     TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
     TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
     TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
+    // Tests drive the wave scheduler themselves.
+    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
     ...env,
   });
   const db = createDb(join(dir, 'teamspiegel.sqlite'));

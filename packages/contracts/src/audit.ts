@@ -20,6 +20,11 @@ export const AUDIT_ACTIONS = [
   'role.assigned',
   'role.revoked',
   'audit.viewed',
+  'programme.created',
+  'wave.preparing',
+  'wave.opened',
+  'wave.closing',
+  'wave.closed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS);

@@ -23,6 +23,7 @@ export const AssignableRoleSchema = Type.Enum(ASSIGNABLE_ROLES);
 /**
  * Permissions a route can require. `public` and `session` are the two that need no role:
  * `public` routes are reachable without logging in, `session` ones by anyone logged in.
+ * `anonymous` marks the submission routes, which live outside the session context entirely.
  */
 export const PERMISSIONS = [
   'public',
@@ -34,6 +35,8 @@ export const PERMISSIONS = [
   'roles:manage',
   'audit:read',
   'settings:read',
+  'survey:manage',
+  'anonymous',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 export const PermissionSchema = Type.Enum(PERMISSIONS);

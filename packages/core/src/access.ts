@@ -17,6 +17,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'roles:manage',
     'audit:read',
     'settings:read',
+    'survey:manage',
   ],
   // The works council checks the promises: settings and audit log, never people or results.
   works_council: ['org:read', 'audit:read', 'settings:read'],

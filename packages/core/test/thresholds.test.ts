@@ -17,7 +17,7 @@ test('an organisation can never lower a threshold below its floor', () => {
 });
 
 test('nonsense values fall back to the floor', () => {
-  const odd = effectiveThresholds({ k: Number.NaN, kE: 6.5, d: Infinity } as never);
+  const odd = effectiveThresholds({ k: Number.NaN, kE: 6.5, d: Infinity });
   assert.is(odd.k, 5);
   assert.is(odd.kE, 5);
   assert.is(odd.d, 5);

@@ -1,0 +1,60 @@
+/**
+ * The one place the collection meets the item bank: which items a wave asks, how they are
+ * counted, and how an officer sees them.
+ */
+import { SCALE_RANGE, type Language, type OfficerItem } from '@teamspiegel/contracts';
+import {
+  DONT_KNOW_LABEL,
+  ITEM_BANK,
+  itemText,
+  scaleOptions,
+  type TallyItem,
+} from '@teamspiegel/core';
+
+const BY_ID = new Map(ITEM_BANK.map((item) => [item.id, item]));
+
+export function isKnownItem(id: string): boolean {
+  return BY_ID.has(id);
+}
+
+function bankItem(id: string) {
+  const item = BY_ID.get(id);
+  if (!item) throw new Error(`item ${id} is not in the item bank`);
+  return item;
+}
+
+/** What counting needs: scale range, keying, theme; incident and recommendation items stand alone. */
+export function tallyItems(itemIds: readonly string[]): TallyItem[] {
+  return itemIds.map((id) => {
+    const item = bankItem(id);
+    const { min, max } = SCALE_RANGE[item.scale];
+    return {
+      id,
+      theme: item.theme,
+      min,
+      max,
+      reverseKeyed: item.reverseKeyed,
+      dontKnow: item.dontKnow,
+      scored: item.reportingLevel !== 'incident' && item.theme !== 'recommendation',
+    };
+  });
+}
+
+/** The organisation's word for a team lead; configurable in the settings of a later release. */
+export const LEADER_TERM: Record<Language, string> = {
+  nl: 'mijn leidinggevende',
+  'nl-BE': 'mijn teamchef',
+  en: 'my team lead',
+};
+
+export function officerItems(itemIds: readonly string[], language: Language): OfficerItem[] {
+  return itemIds.map((id) => {
+    const item = bankItem(id);
+    return {
+      id,
+      text: itemText(item, language, LEADER_TERM[language]),
+      options: scaleOptions(item.scale, language),
+      dontKnowLabel: item.dontKnow ? DONT_KNOW_LABEL[language] : null,
+    };
+  });
+}

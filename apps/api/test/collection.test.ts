@@ -1,0 +1,86 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withTestApp } from './helpers.ts';
+import { myWave, openCorpsWave, submit, takeToken } from './pulse-support.ts';
+import { browserAs, personIdByUsername } from './support.ts';
+
+/** A whole wave through the API: open, take a token, answer, change, close, count. */
+const collection = suite('collection');
+const t = withTestApp(collection);
+
+collection(
+  'an officer answers, changes the answers, and the closed wave counts them once',
+  async () => {
+    const waveId = await openCorpsWave(t);
+    const officer = await browserAs(t.app, 'demo-officer');
+    const wave = await myWave(officer, waveId);
+    assert.ok(wave.items.length >= 6 && wave.items.length <= 8, `${wave.items.length} items`);
+    assert.is(wave.tokenTaken, false);
+
+    const { token, response } = await takeToken(officer, wave);
+    assert.is(response.statusCode, 200, response.body);
+    assert.ok(token);
+    assert.is((await myWave(officer, waveId)).tokenTaken, true);
+
+    const first = wave.items.map((item) => ({ itemId: item.id, value: item.options[0]!.value }));
+    const accepted = await submit(t.app, token, first, 'Goede briefing, bel Lotte op 06-12345678');
+    assert.is(accepted.statusCode, 202, accepted.body);
+    assert.equal(accepted.json(), { status: 'received' });
+    assert.is(accepted.headers['set-cookie'], undefined);
+
+    // Last one counts: the same token replaces the first answers.
+    const last = wave.items.map((item) => ({ itemId: item.id, value: item.options.at(-1)!.value }));
+    const replaced = await submit(t.app, token, last, 'Goede briefing, bel Lotte op 06-12345678');
+    assert.is(replaced.statusCode, 202);
+    assert.equal(replaced.json(), accepted.json(), 'the same body for every accepted outcome');
+    const stored = await t.db
+      .selectFrom('response')
+      .select('token_key')
+      .where('wave_id', '=', waveId)
+      .execute();
+    assert.is(stored.length, 1);
+
+    const admin = await browserAs(t.app, 'demo-admin');
+    const closed = await admin.post(`/api/v1/waves/${waveId}/close`);
+    assert.is(closed.statusCode, 202, closed.body);
+
+    const cell = await t.db
+      .selectFrom('wave_eligibility')
+      .select('cell_id')
+      .where('wave_id', '=', waveId)
+      .where('person_id', '=', await personIdByUsername(t.db, 'demo-officer'))
+      .executeTakeFirstOrThrow();
+    const tally = await t.db
+      .selectFrom('wave_cell_tally')
+      .selectAll()
+      .where('cell_id', '=', cell.cell_id)
+      .executeTakeFirstOrThrow();
+    assert.is(tally.respondents, 1);
+    const counts = await t.db
+      .selectFrom('wave_item_tally')
+      .selectAll()
+      .where('cell_id', '=', cell.cell_id)
+      .execute();
+    for (const answer of last) {
+      const row = counts.find((c) => c.item_id === answer.itemId);
+      assert.is(row?.option, String(answer.value), answer.itemId);
+      assert.is(row?.count, 1);
+    }
+    const comments = await t.db
+      .selectFrom('wave_comment')
+      .select('text')
+      .where('wave_id', '=', waveId)
+      .execute();
+    assert.equal(
+      comments.map((c) => c.text),
+      ['Goede briefing, bel [naam] op [telefoon]'],
+    );
+    // Only counts remain: no raw answers, spent tokens or participation.
+    for (const table of ['response', 'participation'] as const) {
+      const rows = await t.db.selectFrom(table).selectAll().where('wave_id', '=', waveId).execute();
+      assert.is(rows.length, 0, table);
+    }
+  },
+);
+
+collection.run();
