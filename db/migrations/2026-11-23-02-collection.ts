@@ -15,6 +15,15 @@ function withoutRowid<T extends string, C extends string>(
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  // Imported instruments (licensed scales), validated before they are stored.
+  await db.schema
+    .createTable('content_pack')
+    .addColumn('id', 'varchar(60)', (c) => c.primaryKey())
+    .addColumn('title', 'varchar(200)', (c) => c.notNull())
+    .addColumn('pack', 'text', (c) => c.notNull())
+    .addColumn('imported_at', 'varchar(30)', (c) => c.notNull())
+    .execute();
+
   await db.schema
     .createTable('programme')
     .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
@@ -150,6 +159,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'wave_cell',
     'wave',
     'programme',
+    'content_pack',
   ]) {
     await db.schema.dropTable(table).execute();
   }

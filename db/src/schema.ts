@@ -81,6 +81,14 @@ export interface AuditEventTable {
   details: string;
 }
 
+export interface ContentPackTable {
+  id: string;
+  title: string;
+  /** The validated pack as JSON. */
+  pack: string;
+  imported_at: string;
+}
+
 export interface ProgrammeTable {
   id: string;
   root_unit_id: string;
@@ -191,6 +199,7 @@ export interface Database {
   session: SessionTable;
   login_throttle: LoginThrottleTable;
   audit_event: AuditEventTable;
+  content_pack: ContentPackTable;
   programme: ProgrammeTable;
   wave: WaveTable;
   wave_cell: WaveCellTable;

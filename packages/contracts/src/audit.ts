@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   'role.revoked',
   'audit.viewed',
   'programme.created',
+  'content.pack_imported',
   'wave.preparing',
   'wave.opened',
   'wave.closing',

@@ -144,6 +144,35 @@ export const ContentProblem = Type.Object(
 );
 export type ContentProblem = Static<typeof ContentProblem>;
 
+/** A pack sent for checking or import, as the text of a JSON or YAML file. */
+export const ContentPackUpload = Type.Object(
+  {
+    format: Type.Union([Type.Literal('json'), Type.Literal('yaml')]),
+    text: Type.String({ minLength: 1, maxLength: 2_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type ContentPackUpload = Static<typeof ContentPackUpload>;
+
+export const ContentPackCheck = Type.Object(
+  { ok: Type.Boolean(), problems: Type.Array(ContentProblem) },
+  { additionalProperties: false },
+);
+export type ContentPackCheck = Static<typeof ContentPackCheck>;
+
+export const ContentPackSummary = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    source: Type.String(),
+    licenceStatus: Type.Enum(LICENCE_STATUSES),
+    items: Type.Integer({ minimum: 0 }),
+    importedAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type ContentPackSummary = Static<typeof ContentPackSummary>;
+
 /** A schema error as a JSON pointer (`/items/3/texts/en`) and a plain message. */
 export interface ContentSchemaError {
   pointer: string;

@@ -2,7 +2,7 @@
  * The one place the collection meets the item bank: which items a wave asks, how they are
  * counted, and how an officer sees them.
  */
-import { SCALE_RANGE, type Language, type OfficerItem } from '@teamspiegel/contracts';
+import { SCALE_RANGE, type Item, type Language, type OfficerItem } from '@teamspiegel/contracts';
 import {
   DONT_KNOW_LABEL,
   ITEM_BANK,
@@ -11,7 +11,16 @@ import {
   type TallyItem,
 } from '@teamspiegel/core';
 
-const BY_ID = new Map(ITEM_BANK.map((item) => [item.id, item]));
+/** Teamspiegel's own bank plus the items of imported packs (ids never collide: checked at import). */
+const BY_ID = new Map<string, Item>(ITEM_BANK.map((item) => [item.id, item]));
+
+export function registerPackItems(items: readonly Item[]): void {
+  for (const item of items) BY_ID.set(item.id, item);
+}
+
+export function allItems(): Item[] {
+  return [...BY_ID.values()];
+}
 
 export function isKnownItem(id: string): boolean {
   return BY_ID.has(id);
