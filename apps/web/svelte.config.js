@@ -3,6 +3,9 @@ import adapter from '@sveltejs/adapter-static';
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   kit: {
+    // The comment scrubber of @teamspiegel/core, by itself: the package's index also exports the
+    // item bank and content validation, which pull TypeBox into the answer page's bundle.
+    alias: { '$core/scrub': '../../packages/core/src/scrub.ts' },
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: false }),
     // The SPA fallback carries a CSP meta tag with the hash of SvelteKit's one inline boot script,
     // so the page works under a strict policy. No inline styles: components use classes only.

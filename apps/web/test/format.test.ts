@@ -5,6 +5,7 @@ import {
   ASSIGNABLE_ROLES,
   LANGUAGES,
   MEMBERSHIP_KINDS,
+  THEMES,
   UNIT_KINDS,
 } from '@teamspiegel/contracts';
 import {
@@ -12,6 +13,7 @@ import {
   ASSIGNABLE_ROLE_LIST,
   LANGUAGE_LIST,
   MEMBERSHIP_KIND_LIST,
+  THEME_LIST,
   UNIT_KIND_LIST,
   isAuditAction,
 } from '../src/lib/constants.ts';
@@ -75,6 +77,7 @@ test('the web app’s lists match the contracts exactly', () => {
   assert.equal([...LANGUAGE_LIST].sort(), [...LANGUAGES].sort());
   assert.equal([...MEMBERSHIP_KIND_LIST].sort(), [...MEMBERSHIP_KINDS].sort());
   assert.equal([...UNIT_KIND_LIST].sort(), [...UNIT_KINDS].sort());
+  assert.equal([...THEME_LIST], [...THEMES]);
   assert.ok(isAuditAction('unit.created'));
   assert.not.ok(isAuditAction('unit.deleted'));
   assert.not.ok(isAuditAction(null));

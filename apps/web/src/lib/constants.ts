@@ -3,6 +3,7 @@ import type {
   AuditAction,
   Language,
   MembershipKind,
+  Theme,
   UnitKind,
 } from '@teamspiegel/contracts';
 
@@ -53,9 +54,27 @@ const auditActions: Record<AuditAction, true> = {
   'role.assigned': true,
   'role.revoked': true,
   'audit.viewed': true,
+  'programme.created': true,
+  'wave.preparing': true,
+  'wave.opened': true,
+  'wave.closing': true,
+  'wave.closed': true,
+  'content.pack_imported': true,
 };
 export const AUDIT_ACTION_LIST = Object.keys(auditActions) as AuditAction[];
 
 export function isAuditAction(value: string | null): value is AuditAction {
   return value !== null && Object.prototype.hasOwnProperty.call(auditActions, value);
 }
+
+const themes: Record<Theme, true> = {
+  psychological_safety: true,
+  inclusion: true,
+  inclusive_leadership: true,
+  social_safety: true,
+  professional_checks: true,
+  allies_networks: true,
+  recommendation: true,
+};
+/** The item bank's themes, in the order of docs/content.md. */
+export const THEME_LIST = Object.keys(themes) as Theme[];

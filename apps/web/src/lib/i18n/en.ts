@@ -264,6 +264,196 @@ export const en: Messages = {
   'action.role.revoked': 'Role revoked',
   'action.audit.viewed': 'Audit log viewed',
 
+  'nav.waves': 'Waves',
+  'common.yes': 'Yes',
+  'common.no': 'No',
+
+  'home.officer.open':
+    'A pulse survey is open for you: {programme}. You can answer until the end of {date}.',
+  'home.officer.openLink': 'Answer the pulse survey',
+  'home.admin.waves': 'Waves',
+
+  'pulse.title': 'Pulse survey',
+  'pulse.intro':
+    'A few short questions about your team. It takes less than three minutes. There are no right or wrong answers.',
+  'pulse.closes': 'You can answer until the end of {date}.',
+  'pulse.none': 'There is no pulse survey open for you right now.',
+  'pulse.noneHint': 'As soon as a survey starts, you will find it here and on the home page.',
+  'pulse.choose': 'Open surveys',
+  'pulse.questions': 'Questions',
+  'pulse.question': 'Question {n} of {total}',
+  'pulse.progress': '{answered} of {total} answered',
+  'pulse.skipHint': 'You may skip a question.',
+  'pulse.comment': 'Is there anything else you want to say about your team?',
+  'pulse.commentHint':
+    'Please do not write names or numbers. Comments are shown only when at least 10 colleagues answered, without a date and apart from your scores.',
+  'pulse.commentPreview': 'This is how your comment arrives',
+  'pulse.commentReplaced': '{count} detail replaced.|{count} details replaced.',
+  'pulse.commentNames':
+    'E-mail addresses, phone numbers, personnel and case numbers and licence plates are replaced here already. Your browser does not know your colleagues’ names: the server replaces those, and checks the rest once more.',
+  'pulse.unanswered':
+    '{count} question is not answered yet. Skipping is fine.|{count} questions are not answered yet. Skipping is fine.',
+  'pulse.submit': 'Send answers',
+  'pulse.retry': 'Try again',
+  'pulse.keptForRetry':
+    'Your answers are still on this page. Try again as soon as you have a connection.',
+  'pulse.doneTitle': 'Counted',
+  'pulse.done': 'Counted. You can change your answers on this device until the end of {date}.',
+  'pulse.doneForget':
+    'This device does not keep your answers, and they are not shown to you again. You can change them while this tab stays open.',
+  'pulse.change': 'Change answers',
+  'pulse.changing':
+    'Answer the questions again. Your new answers replace the earlier ones; the earlier ones are not shown.',
+  'pulse.elsewhereTitle': 'You already took part',
+  'pulse.elsewhere':
+    'You already answered this survey on another device or in another tab. You can change your answers only there, while that tab is open.',
+  'pulse.elsewhereWhy':
+    'This is the price of anonymity: Teamspiegel only knows that you received a token, not which one. So it cannot find or replace your answers from here.',
+  'pulse.toHome': 'Back to the home page',
+
+  'whoSees.title': 'Who sees what',
+  'whoSees.team':
+    'Your team sees results only when enough colleagues answered: at least 5 for scores and at least 10 for comments.',
+  'whoSees.nobody':
+    'Nobody can see what you answered, or whether you answered: not your team lead, not HR, not the administrator.',
+  'whoSees.token':
+    'Before sending, your browser gets a token from the server. The server cannot link that token to your answers, and your answers travel without your login.',
+  'whoSees.key': 'Everyone in your group uses the same key. Key id of your group:',
+  'whoSees.keyMatches': 'This key is listed as such in the wave’s public manifest.',
+  'whoSees.keyMismatch':
+    'Warning: this key is not listed in the wave’s public manifest. Do not send anything and report this to the privacy officer.',
+  'whoSees.manifest': 'Manifest of this wave (all groups and keys)',
+  'whoSees.limitsTitle': 'What Teamspiegel cannot promise',
+  'whoSees.limits':
+    'Someone who changes the server code or records network traffic during the survey could link answers by timing and IP address. The code your browser receives could be altered. In small groups, writing style and colleagues working together can make someone recognisable. And Teamspiegel can never find out who wrote something, not even when that would be needed.',
+  'whoSees.help':
+    'Do you want to report something, or talk to someone? Go to the confidential adviser or use the complaints route. Teamspiegel does not replace them.',
+  'whoSees.adviser': 'Confidential adviser',
+  'whoSees.complaints': 'Complaints route',
+  'whoSees.helpLater':
+    'Your organisation sets up the links to these routes in a later version of Teamspiegel. Until then, you find them on the intranet.',
+
+  'waveState.planned': 'Planned',
+  'waveState.preparing': 'Keys being generated',
+  'waveState.open': 'Open',
+  'waveState.closing': 'Closing',
+  'waveState.closed': 'Closed',
+
+  'cellKind.team': 'Team',
+  'cellKind.remainder': 'Remainder group',
+  'cellKind.leadership': 'Leaders',
+
+  'waves.title': 'Waves',
+  'waves.intro':
+    'A wave is open for a few weeks. When it opens, every group gets a key of its own; when it closes, the answers are counted and then erased.',
+  'waves.caption': 'Waves, newest first',
+  'waves.wave': 'Wave',
+  'waves.name': '{programme}, wave {sequence}',
+  'waves.opensOn': 'Opens',
+  'waves.closesOn': 'Closes',
+  'waves.state': 'Stage',
+  'waves.keys': 'Keys',
+  'waves.actions': 'Actions',
+  'waves.keysProgress': '{done} of {total} keys',
+  'waves.open': 'Open',
+  'waves.openLabel': 'Open {name}',
+  'waves.opened': 'The wave is being opened: the keys are generated first.',
+  'waves.close': 'Close',
+  'waves.closeLabel': 'Close {name}',
+  'waves.closeConfirm':
+    'Are you sure you want to close {name}? Nobody can answer afterwards; the answers are counted and then erased. This cannot be undone.',
+  'waves.closeSubmit': 'Close wave',
+  'waves.closed': 'The wave is being closed and counted.',
+  'waves.empty': 'There are no waves yet. Create a programme first.',
+  'waves.programmes': 'Programmes',
+  'waves.items': 'Item bank',
+
+  'wave.summary': 'Overview',
+  'wave.programme': 'Programme',
+  'wave.itemCount': 'Questions',
+  'wave.commentQuestion': 'Open question',
+  'wave.preparing': 'The keys are being generated: {done} of {total}.',
+  'wave.keysLabel': 'Key generation progress',
+  'wave.cells': 'Groups',
+  'wave.cellsIntro':
+    'Every group has one key, and everyone in the group uses the same one. Sizes and participation are shown only as bands, never per person.',
+  'wave.cellsCaption': 'Groups of this wave',
+  'wave.cellUnit': 'Unit',
+  'wave.cellKind': 'Kind',
+  'wave.cellSize': 'Size',
+  'wave.cellKey': 'Key id',
+  'wave.cellParticipation': 'Participation',
+  'wave.noKey': 'not yet',
+  'wave.participationUnknown': 'not known yet',
+  'wave.noCells': 'The groups are formed when the wave is opened.',
+  'wave.unplaced':
+    '{count} person could not be placed in a group of sufficient size and cannot answer this wave: in a smaller group they would be recognisable.|{count} people could not be placed in a group of sufficient size and cannot answer this wave: in a smaller group they would be recognisable.',
+  'wave.unplacedNone': 'Everyone taking part is in a group of sufficient size.',
+  'wave.preview': 'View preview',
+  'wave.manifest': 'Manifest',
+
+  'preview.title': 'Preview',
+  'preview.intro':
+    'This is how an officer sees this wave. You can click answers, but this preview cannot be sent.',
+  'preview.language': 'Preview language',
+  'preview.notSubmittable': 'This is a preview: it cannot be sent from here.',
+
+  'programmes.title': 'Programmes',
+  'programmes.intro':
+    'A programme is the pulse survey of a whole organisation (corps or zone): a wave every few weeks with fixed anchor questions and a rotating module.',
+  'programmes.caption': 'Programmes',
+  'programmes.name': 'Name',
+  'programmes.root': 'Organisation',
+  'programmes.cadence': 'Every',
+  'programmes.days': '{count} day|{count} days',
+  'programmes.window': 'Open for',
+  'programmes.firstOpensOn': 'First wave on',
+  'programmes.comment': 'Open question',
+  'programmes.empty': 'There are no programmes yet.',
+  'programmes.create': 'Create programme',
+  'programmes.created': 'Programme {name} was created; its first wave is planned.',
+  'programmes.rootHint': 'Only the top unit of an organisation: a corps or zone.',
+  'programmes.noRoots': 'There is no corps or zone within your scope.',
+  'programmes.cadenceDays': 'Days between two waves',
+  'programmes.cadenceHint': 'From 7 to 91; 28 by default (every four weeks).',
+  'programmes.windowDays': 'Days a wave stays open',
+  'programmes.windowHint': 'From 3 to 28; 14 by default.',
+  'programmes.commentLabel': 'Ask an open question (comments)',
+
+  'items.title': 'Item bank',
+  'items.intro':
+    'The questions Teamspiegel can ask, by theme. A wave uses the anchor questions and a rotating module.',
+  'items.caption': 'Questions on {theme}',
+  'items.id': 'Code',
+  'items.text': 'Text',
+  'items.scale': 'Scale',
+  'items.reverse': 'Reverse-keyed',
+  'items.dontKnow': '“Don’t know”',
+  'items.level': 'Reported from',
+  'items.count': '{count} question|{count} questions',
+  'theme.psychological_safety': 'Psychological safety',
+  'theme.inclusion': 'Inclusion',
+  'theme.inclusive_leadership': 'Inclusive leadership',
+  'theme.social_safety': 'Social safety',
+  'theme.professional_checks': 'Professional conduct',
+  'theme.allies_networks': 'Allies and networks',
+  'theme.recommendation': 'Recommendation',
+  'scale.agree5': 'Agree–disagree (1–5)',
+  'scale.zero_to_ten': '0–10',
+  'scale.frequency5': 'Never–very often (1–5)',
+  'level.team': 'Team',
+  'level.unit': 'Unit',
+  'level.incident': 'Unit, from 20 answers',
+
+  'action.programme.created': 'Programme created',
+  'action.wave.preparing': 'Wave prepared (keys)',
+  'action.wave.opened': 'Wave opened',
+  'action.wave.closing': 'Wave closing',
+  'action.wave.closed': 'Wave closed',
+  'action.content.pack_imported': 'Content pack imported',
+  'audit.targetType.programme': 'Programme',
+  'audit.targetType.wave': 'Wave',
+
   'page.noAccess': 'No access',
   'page.noAccessBody':
     'You have no access to this page. If you think this is wrong, contact the functional administrator.',

@@ -17,4 +17,14 @@ export const nlBe: Partial<Messages> = {
   'person.rolesHint':
     'Medewerker en teamchef volgen uit de lidmaatschappen. De rollen hieronder worden apart toegekend en gelden voor een eenheid en alles daaronder.',
   'role.works_council': 'Overlegcomité en privacy',
+  'whoSees.nobody':
+    'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord: je teamchef niet, HR niet en de beheerder ook niet.',
+  'cellKind.leadership': 'Teamchefs',
+  'whoSees.keyMismatch':
+    'Let op: deze sleutel staat niet in het openbare overzicht van de meting. Verstuur niets en meld dit bij de functionaris voor gegevensbescherming.',
+  'programmes.rootHint':
+    'Alleen de bovenste eenheid van een organisatie: een korps of politiezone.',
+  'programmes.noRoots': 'Er is geen korps of politiezone binnen jouw bereik.',
+  'programmes.intro':
+    'Een programma is de pulsmeting voor een hele organisatie (korps of politiezone): om de paar weken een meting met vaste ankervragen en een wisselende module.',
 };

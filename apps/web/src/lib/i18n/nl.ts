@@ -264,6 +264,196 @@ export const nl = {
   'action.role.revoked': 'Rol ingetrokken',
   'action.audit.viewed': 'Auditlog bekeken',
 
+  'nav.waves': 'Metingen',
+  'common.yes': 'Ja',
+  'common.no': 'Nee',
+
+  'home.officer.open':
+    'Er staat een pulsmeting voor je open: {programme}. Antwoorden kan tot en met {date}.',
+  'home.officer.openLink': 'Pulsmeting invullen',
+  'home.admin.waves': 'Metingen',
+
+  'pulse.title': 'Pulsmeting',
+  'pulse.intro':
+    'Een paar korte vragen over je team. Het duurt minder dan drie minuten. Er zijn geen goede of foute antwoorden.',
+  'pulse.closes': 'Antwoorden kan tot en met {date}.',
+  'pulse.none': 'Er staat op dit moment geen pulsmeting voor je open.',
+  'pulse.noneHint': 'Zodra er een meting begint, vind je hem hier en op de startpagina.',
+  'pulse.choose': 'Open metingen',
+  'pulse.questions': 'Vragen',
+  'pulse.question': 'Vraag {n} van {total}',
+  'pulse.progress': '{answered} van {total} beantwoord',
+  'pulse.skipHint': 'Een vraag overslaan mag.',
+  'pulse.comment': 'Wil je nog iets kwijt over je team?',
+  'pulse.commentHint':
+    'Schrijf liever geen namen of nummers. Opmerkingen zijn pas zichtbaar als minstens 10 collega’s antwoordden, zonder datum en los van je scores.',
+  'pulse.commentPreview': 'Zo komt je opmerking binnen',
+  'pulse.commentReplaced': '{count} gegeven vervangen.|{count} gegevens vervangen.',
+  'pulse.commentNames':
+    'E-mailadressen, telefoonnummers, personeels- en zaaknummers en kentekens worden hier al vervangen. Namen van collega’s kent je browser niet: die vervangt de server, en de server controleert de rest nog een keer.',
+  'pulse.unanswered':
+    '{count} vraag is nog niet beantwoord. Overslaan mag.|{count} vragen zijn nog niet beantwoord. Overslaan mag.',
+  'pulse.submit': 'Antwoorden versturen',
+  'pulse.retry': 'Opnieuw proberen',
+  'pulse.keptForRetry':
+    'Je antwoorden staan nog op deze pagina. Probeer het opnieuw zodra er verbinding is.',
+  'pulse.doneTitle': 'Geteld',
+  'pulse.done': 'Geteld. Je kunt je antwoorden op dit apparaat nog wijzigen tot en met {date}.',
+  'pulse.doneForget':
+    'Je antwoorden zelf bewaart dit apparaat niet, en ze worden je niet opnieuw getoond. Wijzigen kan zolang dit tabblad openblijft.',
+  'pulse.change': 'Antwoorden wijzigen',
+  'pulse.changing':
+    'Vul de vragen opnieuw in. Je nieuwe antwoorden vervangen de vorige; de vorige worden niet getoond.',
+  'pulse.elsewhereTitle': 'Je hebt al meegedaan',
+  'pulse.elsewhere':
+    'Je hebt deze meting al ingevuld op een ander apparaat of in een ander tabblad. Je antwoorden wijzigen kan alleen daar, zolang dat tabblad openstaat.',
+  'pulse.elsewhereWhy':
+    'Dat is de prijs van anonimiteit: Teamspiegel weet alleen dát je een toegangsbewijs kreeg, niet welk. Daarom kan het je antwoorden hier niet terugvinden of vervangen.',
+  'pulse.toHome': 'Terug naar de startpagina',
+
+  'whoSees.title': 'Wie ziet wat',
+  'whoSees.team':
+    'Je team ziet resultaten alleen als genoeg collega’s antwoordden: minstens 5 voor scores en minstens 10 voor opmerkingen.',
+  'whoSees.nobody':
+    'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord: je leidinggevende niet, HR niet en de beheerder ook niet.',
+  'whoSees.token':
+    'Voor het versturen krijgt je browser een toegangsbewijs van de server. De server kan dat bewijs niet koppelen aan jouw antwoorden, en je antwoorden gaan zonder je inloggegevens op weg.',
+  'whoSees.key': 'Iedereen in jouw groep gebruikt dezelfde sleutel. Sleutel-id van jouw groep:',
+  'whoSees.keyMatches': 'Deze sleutel staat zo in het openbare overzicht (manifest) van de meting.',
+  'whoSees.keyMismatch':
+    'Let op: deze sleutel staat niet in het openbare overzicht van de meting. Verstuur niets en meld dit bij de privacyfunctionaris.',
+  'whoSees.manifest': 'Manifest van deze meting (alle groepen en sleutels)',
+  'whoSees.limitsTitle': 'Wat Teamspiegel niet kan beloven',
+  'whoSees.limits':
+    'Wie tijdens de meting de servercode wijzigt of het netwerkverkeer opneemt, kan via tijdstip en IP-adres koppelen. De code die je browser krijgt, kan worden aangepast. In kleine groepen kunnen schrijfstijl en samenspannende collega’s iemand herkenbaar maken. En Teamspiegel kan nooit achterhalen wie iets schreef, ook niet als dat nodig zou zijn.',
+  'whoSees.help':
+    'Wil je iets melden, of met iemand praten? Ga naar de vertrouwenspersoon of gebruik de klachtenroute. Teamspiegel vervangt die niet.',
+  'whoSees.adviser': 'Vertrouwenspersoon',
+  'whoSees.complaints': 'Klachtenroute',
+  'whoSees.helpLater':
+    'De links naar deze routes stelt je organisatie in een volgende versie van Teamspiegel in. Tot dan vind je ze op het intranet.',
+
+  'waveState.planned': 'Gepland',
+  'waveState.preparing': 'Sleutels worden gemaakt',
+  'waveState.open': 'Open',
+  'waveState.closing': 'Wordt gesloten',
+  'waveState.closed': 'Gesloten',
+
+  'cellKind.team': 'Team',
+  'cellKind.remainder': 'Restgroep',
+  'cellKind.leadership': 'Leidinggevenden',
+
+  'waves.title': 'Metingen',
+  'waves.intro':
+    'Een meting staat een paar weken open. Bij het openen krijgt elke groep een eigen sleutel; bij het sluiten worden de antwoorden geteld en daarna gewist.',
+  'waves.caption': 'Metingen, nieuwste eerst',
+  'waves.wave': 'Meting',
+  'waves.name': '{programme}, meting {sequence}',
+  'waves.opensOn': 'Opent',
+  'waves.closesOn': 'Sluit',
+  'waves.state': 'Fase',
+  'waves.keys': 'Sleutels',
+  'waves.actions': 'Acties',
+  'waves.keysProgress': '{done} van {total} sleutels',
+  'waves.open': 'Openen',
+  'waves.openLabel': '{name} openen',
+  'waves.opened': 'De meting wordt geopend: eerst worden de sleutels gemaakt.',
+  'waves.close': 'Sluiten',
+  'waves.closeLabel': '{name} sluiten',
+  'waves.closeConfirm':
+    'Weet je zeker dat je {name} wilt sluiten? Daarna kan niemand meer antwoorden; de antwoorden worden geteld en daarna gewist. Dit kan niet ongedaan worden gemaakt.',
+  'waves.closeSubmit': 'Meting sluiten',
+  'waves.closed': 'De meting wordt gesloten en geteld.',
+  'waves.empty': 'Er zijn nog geen metingen. Maak eerst een programma aan.',
+  'waves.programmes': 'Programma’s',
+  'waves.items': 'Vragenbank',
+
+  'wave.summary': 'Overzicht',
+  'wave.programme': 'Programma',
+  'wave.itemCount': 'Vragen',
+  'wave.commentQuestion': 'Open vraag',
+  'wave.preparing': 'De sleutels worden gemaakt: {done} van {total}.',
+  'wave.keysLabel': 'Voortgang sleutels',
+  'wave.cells': 'Groepen',
+  'wave.cellsIntro':
+    'Iedere groep heeft één sleutel, en iedereen in de groep gebruikt dezelfde. Groottes en deelname staan alleen in bandbreedtes, nooit per persoon.',
+  'wave.cellsCaption': 'Groepen van deze meting',
+  'wave.cellUnit': 'Eenheid',
+  'wave.cellKind': 'Soort',
+  'wave.cellSize': 'Grootte',
+  'wave.cellKey': 'Sleutel-id',
+  'wave.cellParticipation': 'Deelname',
+  'wave.noKey': 'nog niet',
+  'wave.participationUnknown': 'nog niet bekend',
+  'wave.noCells': 'De groepen worden gemaakt als de meting wordt geopend.',
+  'wave.unplaced':
+    '{count} persoon kon in geen groep van voldoende grootte worden geplaatst en kan deze meting niet invullen: in een kleinere groep zou die persoon herkenbaar zijn.|{count} personen konden in geen groep van voldoende grootte worden geplaatst en kunnen deze meting niet invullen: in een kleinere groep zouden ze herkenbaar zijn.',
+  'wave.unplacedNone': 'Iedereen die meedoet, zit in een groep van voldoende grootte.',
+  'wave.preview': 'Voorbeeld bekijken',
+  'wave.manifest': 'Manifest',
+
+  'preview.title': 'Voorbeeld',
+  'preview.intro':
+    'Zo ziet een medewerker deze meting. Je kunt antwoorden aanklikken, maar dit voorbeeld kan niet worden verstuurd.',
+  'preview.language': 'Taal van het voorbeeld',
+  'preview.notSubmittable': 'Dit is een voorbeeld: versturen kan hier niet.',
+
+  'programmes.title': 'Programma’s',
+  'programmes.intro':
+    'Een programma is de pulsmeting voor een hele organisatie (korps of zone): om de paar weken een meting met vaste ankervragen en een wisselende module.',
+  'programmes.caption': 'Programma’s',
+  'programmes.name': 'Naam',
+  'programmes.root': 'Organisatie',
+  'programmes.cadence': 'Om de',
+  'programmes.days': '{count} dag|{count} dagen',
+  'programmes.window': 'Open gedurende',
+  'programmes.firstOpensOn': 'Eerste meting op',
+  'programmes.comment': 'Open vraag',
+  'programmes.empty': 'Er zijn nog geen programma’s.',
+  'programmes.create': 'Programma aanmaken',
+  'programmes.created': 'Programma {name} is aangemaakt; de eerste meting is gepland.',
+  'programmes.rootHint': 'Alleen de bovenste eenheid van een organisatie: een korps of zone.',
+  'programmes.noRoots': 'Er is geen korps of zone binnen jouw bereik.',
+  'programmes.cadenceDays': 'Dagen tussen twee metingen',
+  'programmes.cadenceHint': 'Van 7 tot 91; standaard 28 (om de vier weken).',
+  'programmes.windowDays': 'Dagen dat een meting openstaat',
+  'programmes.windowHint': 'Van 3 tot 28; standaard 14.',
+  'programmes.commentLabel': 'Een open vraag stellen (opmerkingen)',
+
+  'items.title': 'Vragenbank',
+  'items.intro':
+    'De vragen die Teamspiegel kan stellen, per thema. Een meting gebruikt de ankervragen en een wisselende module.',
+  'items.caption': 'Vragen over {theme}',
+  'items.id': 'Code',
+  'items.text': 'Tekst',
+  'items.scale': 'Schaal',
+  'items.reverse': 'Omgekeerd',
+  'items.dontKnow': '“Weet niet”',
+  'items.level': 'Rapporteren vanaf',
+  'items.count': '{count} vraag|{count} vragen',
+  'theme.psychological_safety': 'Psychologische veiligheid',
+  'theme.inclusion': 'Inclusie',
+  'theme.inclusive_leadership': 'Inclusief leiderschap',
+  'theme.social_safety': 'Sociale veiligheid',
+  'theme.professional_checks': 'Professioneel handelen',
+  'theme.allies_networks': 'Bondgenoten en netwerken',
+  'theme.recommendation': 'Aanbevelen',
+  'scale.agree5': 'Eens–oneens (1–5)',
+  'scale.zero_to_ten': '0–10',
+  'scale.frequency5': 'Nooit–heel vaak (1–5)',
+  'level.team': 'Team',
+  'level.unit': 'Eenheid',
+  'level.incident': 'Eenheid, vanaf 20 antwoorden',
+
+  'action.programme.created': 'Programma aangemaakt',
+  'action.wave.preparing': 'Meting voorbereid (sleutels)',
+  'action.wave.opened': 'Meting geopend',
+  'action.wave.closing': 'Meting wordt gesloten',
+  'action.wave.closed': 'Meting gesloten',
+  'action.content.pack_imported': 'Inhoudspakket geïmporteerd',
+  'audit.targetType.programme': 'Programma',
+  'audit.targetType.wave': 'Meting',
+
   'page.noAccess': 'Geen toegang',
   'page.noAccessBody':
     'Je hebt geen toegang tot deze pagina. Denk je dat dit niet klopt? Neem dan contact op met de functioneel beheerder.',

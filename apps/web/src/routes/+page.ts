@@ -1,0 +1,18 @@
+import type { MyWave, MyWaves } from '@teamspiegel/contracts';
+import { api } from '$lib/api';
+import { session } from '$lib/session.svelte';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ parent }) => {
+  await parent();
+  // Officers see whether a wave is open for them; the home page never fails over it.
+  let waves: MyWave[] | null = null;
+  if (session.me?.roles.some((g) => g.role === 'officer')) {
+    try {
+      waves = (await api.get<MyWaves>('/me/waves', { noRedirect: true })).items;
+    } catch {
+      waves = null;
+    }
+  }
+  return { waves };
+};
