@@ -8,7 +8,7 @@ import {
   PersonDetail,
 } from '@teamspiegel/contracts';
 import { isCurrentOn, periodsOverlap } from '@teamspiegel/core';
-import type { Db } from '@teamspiegel/db';
+import type { Db, Membership } from '@teamspiegel/db';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { type Clock, dateOf } from '../clock.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -17,6 +17,35 @@ import { unitInScope } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { personDetail } from './people.repository.ts';
 import { activePersonInScope, PersonParams } from './scope.ts';
+
+/** Ends a membership on a date (the first day no longer a member), with its audit line. */
+async function endMembership(
+  trx: Db,
+  now: Date,
+  actorId: string,
+  membership: Pick<Membership, 'id' | 'person_id' | 'unit_id' | 'kind'>,
+  unitPath: string,
+  leftOn: string,
+): Promise<void> {
+  await trx
+    .updateTable('membership')
+    .set({ left_on: leftOn })
+    .where('id', '=', membership.id)
+    .execute();
+  await recordAudit(trx, now, {
+    actorId,
+    scopePath: unitPath,
+    action: 'membership.ended',
+    targetType: 'membership',
+    targetId: membership.id,
+    details: {
+      personId: membership.person_id,
+      unitId: membership.unit_id,
+      kind: membership.kind,
+      leftOn,
+    },
+  });
+}
 
 /**
  * Dated memberships: who was in which team, as member or lead, from when until when. The
@@ -63,19 +92,7 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
               'This person is already in this unit in that period.',
             );
           }
-          await trx
-            .updateTable('membership')
-            .set({ left_on: joinedOn })
-            .where('id', '=', m.id)
-            .execute();
-          await recordAudit(trx, now, {
-            actorId: actor.personId,
-            scopePath: unit.path,
-            action: 'membership.ended',
-            targetType: 'membership',
-            targetId: m.id,
-            details: { personId: person.id, unitId: unit.id, kind: m.kind, leftOn: joinedOn },
-          });
+          await endMembership(trx, now, actor.personId, m, unit.path, joinedOn);
         }
         const id = randomUUID();
         await trx
@@ -135,26 +152,9 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
         throw conflict('conflict', 'This membership has already ended.');
       }
       const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('membership')
-          .set({ left_on: leftOn })
-          .where('id', '=', membership.id)
-          .execute();
-        await recordAudit(trx, now, {
-          actorId: actor.personId,
-          scopePath: unit.path,
-          action: 'membership.ended',
-          targetType: 'membership',
-          targetId: membership.id,
-          details: {
-            personId: membership.person_id,
-            unitId: membership.unit_id,
-            kind: membership.kind,
-            leftOn,
-          },
-        });
-      });
+      await db
+        .transaction()
+        .execute((trx) => endMembership(trx, now, actor.personId, membership, unit.path, leftOn));
       return personDetail(db, membership.person_id);
     },
   );
