@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = process.env.TEAMSPIEGEL_DEMO_PASSWORD ?? 'demo-password-for-tests';
@@ -81,4 +82,18 @@ export async function firstLogin(page: Page, account: NewAccount, newPassword: s
   await expect(
     page.getByRole('heading', { level: 1, name: `Welkom, ${account.givenName}` }),
   ).toBeVisible();
+}
+
+/** No serious or critical WCAG 2.x A/AA violations on the page as it is now. */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map(
+      (v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
+  ).toEqual([]);
 }

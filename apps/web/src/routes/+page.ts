@@ -5,9 +5,10 @@ import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent }) => {
   await parent();
-  // Officers see whether a wave is open for them; the home page never fails over it.
+  // Whether a wave is open for this person (officers, and leads who answer too); the home page
+  // never fails over it.
   let waves: MyWave[] | null = null;
-  if (session.me?.roles.some((g) => g.role === 'officer')) {
+  if (session.me) {
     try {
       waves = (await api.get<MyWaves>('/me/waves', { noRedirect: true })).items;
     } catch {

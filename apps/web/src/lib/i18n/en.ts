@@ -318,6 +318,7 @@ export const en: Messages = {
     'Nobody can see what you answered, or whether you answered: not your team lead, not HR, not the administrator.',
   'whoSees.token':
     'Before sending, your browser gets a token from the server. The server cannot link that token to your answers, and your answers travel without your login.',
+  'whoSees.check': 'Check it yourself',
   'whoSees.key': 'Everyone in your group uses the same key. Key id of your group:',
   'whoSees.keyMatches': 'This key is listed as such in the wave’s public manifest.',
   'whoSees.keyMismatch':

@@ -318,6 +318,7 @@ export const nl = {
     'Niemand kan zien wat jij hebt geantwoord, of óf je hebt geantwoord: je leidinggevende niet, HR niet en de beheerder ook niet.',
   'whoSees.token':
     'Voor het versturen krijgt je browser een toegangsbewijs van de server. De server kan dat bewijs niet koppelen aan jouw antwoorden, en je antwoorden gaan zonder je inloggegevens op weg.',
+  'whoSees.check': 'Zelf controleren',
   'whoSees.key': 'Iedereen in jouw groep gebruikt dezelfde sleutel. Sleutel-id van jouw groep:',
   'whoSees.keyMatches': 'Deze sleutel staat zo in het openbare overzicht (manifest) van de meting.',
   'whoSees.keyMismatch':

@@ -1,0 +1,78 @@
+import { expect, test } from '@playwright/test';
+import { login, watchConsole } from './helpers.ts';
+
+// Journey 4 ("Run the programme") as far as the web app goes here. The shared demo wave stays
+// open: closing and tallying are covered by the API tests.
+
+test('an administrator sees the open demo wave, its groups with key ids, and its preview in English', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await login(page, 'demo-admin');
+  const problems = watchConsole(page);
+  await page
+    .getByRole('navigation', { name: 'Hoofdmenu' })
+    .getByRole('link', { name: 'Metingen' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Metingen' })).toBeVisible();
+
+  const table = page.getByRole('table', { name: 'Metingen, nieuwste eerst' });
+  const row = table.getByRole('row').filter({ hasText: 'Politie Nederland (demo)' }).first();
+  await expect(row).toBeVisible();
+  // Keys may still be generated right after the server started.
+  await expect(row.getByText('Open', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByRole('button', { name: /sluiten$/ })).toBeVisible();
+
+  await row.getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1, name: /meting 1$/ })).toBeVisible();
+  const cells = page.getByRole('table', { name: 'Groepen van deze meting' });
+  await expect(cells.getByRole('row').nth(1)).toBeVisible();
+  const keyIds = cells.locator('code');
+  expect(await keyIds.count()).toBeGreaterThan(0);
+  await expect(keyIds.first()).toHaveText(/^[A-Za-z0-9_-]{22}$/);
+  await expect(page.getByText(/groep van voldoende grootte/)).toBeVisible();
+
+  await page.getByRole('link', { name: 'Voorbeeld bekijken' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Voorbeeld: / })).toBeVisible();
+  await page.getByLabel('Taal van het voorbeeld').selectOption('en');
+  await expect(page).toHaveURL(/language=en/);
+  const view = page.getByTestId('officer-view');
+  await expect(view.getByRole('group', { name: /^Question 1 of \d+/ })).toBeVisible();
+  await expect(view.getByRole('heading', { name: 'Who sees what' })).toBeVisible();
+  await expect(view.getByRole('radio', { name: 'Strongly agree' }).first()).toBeVisible();
+  // A preview cannot be sent.
+  await expect(page.getByRole('button', { name: /Send answers|Antwoorden versturen/ })).toHaveCount(
+    0,
+  );
+  await expect(page.getByText('Dit is een voorbeeld: versturen kan hier niet.')).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('an administrator sees the programmes and the item bank', async ({ page }) => {
+  await login(page, 'demo-admin');
+  await page.goto('/admin/programmes');
+  await expect(page.getByRole('heading', { level: 1, name: 'Programma’s' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Programma’s' })).toContainText(
+    'Politie Nederland (demo)',
+  );
+  const root = page.getByLabel('Organisatie');
+  // Only top-level units can carry a programme.
+  const options = await root.locator('option').allInnerTexts();
+  expect(options.slice(1).every((o) => /\((Korps|Zone)\)$/.test(o))).toBe(true);
+
+  await page.goto('/admin/items');
+  await expect(page.getByRole('heading', { level: 1, name: 'Vragenbank' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Psychologische veiligheid' })).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Vragen over Psychologische veiligheid' }),
+  ).toContainText('ps.raise_problems');
+});
+
+test('an officer has no access to the wave administration', async ({ page }) => {
+  await login(page, 'demo-officer');
+  await expect(
+    page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Metingen' }),
+  ).toHaveCount(0);
+  await page.goto('/admin/waves');
+  await expect(page.getByRole('heading', { level: 1, name: 'Geen toegang' })).toBeVisible();
+});
