@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { withTestApp } from './helpers.ts';
-import { myWave, openCorpsWave, submit, takeToken } from './pulse-support.ts';
+import { createProgramme } from '../src/collection/programmes.routes.ts';
+import { TODAY, withTestApp } from './helpers.ts';
+import { browserForPerson, myWave, openCorpsWave, submit, takeToken } from './pulse-support.ts';
 import { browserAs, personIdByUsername } from './support.ts';
 
 /** A whole wave through the API: open, take a token, answer, change, close, count. */
@@ -80,6 +81,74 @@ collection(
       const rows = await t.db.selectFrom(table).selectAll().where('wave_id', '=', waveId).execute();
       assert.is(rows.length, 0, table);
     }
+  },
+);
+
+collection('a second programme for the same organisation is refused', async () => {
+  const admin = await browserAs(t.app, 'demo-admin');
+  const root = await t.db
+    .selectFrom('unit')
+    .select('id')
+    .where('code', '=', 'NL')
+    .executeTakeFirstOrThrow();
+  const existing = await t.db
+    .selectFrom('programme')
+    .select('id')
+    .where('root_unit_id', '=', root.id)
+    .execute();
+  assert.ok(existing.length > 0, 'the first test created the corps programme');
+  const response = await admin.post('/api/v1/programmes', {
+    rootUnitId: root.id,
+    name: 'Tweede programma',
+    firstOpensOn: '2026-12-01',
+  });
+  assert.is(response.statusCode, 409);
+  assert.is(response.json<{ code: string }>().code, 'conflict');
+  const after = await t.db
+    .selectFrom('programme')
+    .select('id')
+    .where('root_unit_id', '=', root.id)
+    .execute();
+  assert.is(after.length, existing.length);
+});
+
+collection(
+  'on the close date a wave takes no more answers, even before the scheduler closes it',
+  async () => {
+    const zoneRoot = await t.db
+      .selectFrom('unit')
+      .select('id')
+      .where('code', '=', 'BE-SCH')
+      .executeTakeFirstOrThrow();
+    const { waveId } = await createProgramme(t.db, t.clock, {
+      rootUnitId: zoneRoot.id,
+      name: 'Zone',
+      firstOpensOn: TODAY,
+      cadenceDays: 28,
+      windowDays: 14,
+      commentQuestion: false,
+    });
+    await t.app.waves.prepare(waveId, null);
+    await t.app.waves.keysReady(waveId);
+    const member = await t.db
+      .selectFrom('wave_eligibility')
+      .select('person_id')
+      .where('wave_id', '=', waveId)
+      .executeTakeFirstOrThrow();
+    const officer = await browserForPerson(t.app, t.db, member.person_id);
+    const wave = await myWave(officer, waveId);
+    const { token } = await takeToken(officer, wave);
+    assert.ok(token);
+    t.clock.advance(14 * 24 * 3_600_000);
+    const late = await submit(t.app, token, []);
+    assert.is(late.statusCode, 409);
+    assert.is(late.json<{ code: string }>().code, 'wave_not_open');
+    const rows = await t.db
+      .selectFrom('response')
+      .select('token_key')
+      .where('wave_id', '=', waveId)
+      .execute();
+    assert.is(rows.length, 0);
   },
 );
 

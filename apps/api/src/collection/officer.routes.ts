@@ -110,6 +110,14 @@ export function officerRoutes(
       if (!key) throw conflict('wave_not_open', 'This wave is not open.');
       // Participation and signature commit together: one token per person, even in a race (A18).
       const signature = await db.transaction().execute(async (trx) => {
+        // Checked again inside the transaction: a close between the check above and this write
+        // would otherwise leave a participation row that no close ever deletes (INV-6).
+        const state = await trx
+          .selectFrom('wave')
+          .select('state')
+          .where('id', '=', waveId)
+          .executeTakeFirst();
+        if (state?.state !== 'open') throw conflict('wave_not_open', 'This wave is not open.');
         const inserted = await trx
           .insertInto('participation')
           .values({ wave_id: waveId, person_id: actor.personId })

@@ -11,7 +11,7 @@ import { ANCHOR_ITEM_IDS, MODULES, isInScope, scopeOf } from '@teamspiegel/core'
 import type { Db } from '@teamspiegel/db';
 import { recordAudit } from '../audit/audit.repository.ts';
 import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { AppError, conflict } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { unitInScope } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
@@ -109,6 +109,16 @@ export function programmeRoutes(app: FastifyInstance, opts: { db: Db; clock: Clo
         );
       }
       const created = await db.transaction().execute(async (trx) => {
+        // One programme per organisation: two would put two open waves before the same people.
+        const existing = await trx
+          .selectFrom('programme')
+          .select('id')
+          .where('root_unit_id', '=', root.id)
+          .where('archived_at', 'is', null)
+          .executeTakeFirst();
+        if (existing) {
+          throw conflict('conflict', 'This organisation already has a pulse programme.');
+        }
         const ids = await createProgramme(trx, clock, {
           rootUnitId: root.id,
           name: body.name,

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SubmitAccepted, SubmitBody } from '@teamspiegel/contracts';
 import { answerProblems } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
+import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { AppError, conflict } from '../errors.ts';
 import { errorResponses } from '../http.ts';
@@ -24,8 +25,8 @@ const INVALID_TOKEN = new AppError(400, 'invalid_token', 'This token is not vali
  * global bucket, never per person. Every accepted outcome (first answers or a replacement)
  * gets the same 202 body.
  */
-export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Config }) {
-  const { db, config } = opts;
+export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) {
+  const { db, config, clock } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const publicKeys = new Map<string, KeyObject>();
 
@@ -99,16 +100,29 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
         seal(dataKey, Buffer.from(JSON.stringify(payload)), answersAad(body.waveId, body.cellId)),
       );
       // Last one counts: the same token replaces its earlier answers (A27).
-      await db
-        .insertInto('response')
-        .values({
-          token_key: toBase64url(spentTokenKey(token.nonce)),
-          wave_id: body.waveId,
-          cell_id: body.cellId,
-          sealed,
-        })
-        .onConflict((oc) => oc.column('token_key').doUpdateSet({ sealed }))
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        // Checked again inside the transaction: an answer stored after the close began would
+        // never be counted, yet the officer would have been told it was.
+        const wave = await trx
+          .selectFrom('wave')
+          .select(['state', 'closes_on'])
+          .where('id', '=', body.waveId)
+          .executeTakeFirst();
+        // Open means the state and the window: the close date itself takes no more answers.
+        if (wave?.state !== 'open' || wave.closes_on <= dateOf(clock.now())) {
+          throw conflict('wave_not_open', 'This wave is not open.');
+        }
+        await trx
+          .insertInto('response')
+          .values({
+            token_key: toBase64url(spentTokenKey(token.nonce)),
+            wave_id: body.waveId,
+            cell_id: body.cellId,
+            sealed,
+          })
+          .onConflict((oc) => oc.column('token_key').doUpdateSet({ sealed }))
+          .execute();
+      });
       return reply.status(202).send(RECEIVED);
     },
   );
