@@ -6,7 +6,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,11 +17,16 @@ import { seedDemo } from '@teamspiegel/db/seed';
 import { hashPassword } from '../apps/api/src/auth/passwords.ts';
 import { systemClock, dateOf } from '../apps/api/src/clock.ts';
 import { loadConfig, type Config } from '../apps/api/src/config.ts';
+import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
+import { REFERENCE_PEOPLE } from './reference-org.ts';
 
 const DURATION_S = positiveInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = positiveInt(process.env.BENCH_CONNECTIONS, 10);
 const WARMUP_S = positiveInt(process.env.BENCH_WARMUP, 2);
 const DEMO_PASSWORD = 'bench-demo-password';
+/** BENCH_SCALE=reference: the collection scenarios on the full reference organisation. */
+const REFERENCE = process.env.BENCH_SCALE === 'reference';
+const PEOPLE = positiveInt(process.env.BENCH_PEOPLE, REFERENCE ? REFERENCE_PEOPLE : 5000);
 
 /** A target: something listening on 127.0.0.1, built fresh for its scenarios and closed after. */
 interface Target {
@@ -120,8 +125,14 @@ async function main() {
   const picked = scenarios.filter((s) => !only || s.name.includes(only));
   const needed = new Set(picked.flatMap((s) => [s.name, ...(s.baseline ? [s.baseline] : [])]));
   const chosen = scenarios.filter((s) => needed.has(s.name));
+  const collection = COLLECTION_SCENARIOS.filter((name) => !only || name.includes(only));
 
   console.log(`Teamspiegel bench — commit ${commit()}, Node ${process.version}, ${cpuInfo()}`);
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
   console.log(
     `${DURATION_S} s per scenario after a ${WARMUP_S} s warm-up, ${CONNECTIONS} connections, ` +
       `one scenario at a time (client and server share this machine)\n`,
@@ -145,7 +156,18 @@ async function main() {
     }
   }
 
-  printTable(results);
+  if (results.length) printTable(results);
+
+  if (collection.length) {
+    const rows = await runCollection({
+      scenarios: collection,
+      reference: REFERENCE,
+      people: PEOPLE,
+      connections: CONNECTIONS,
+    });
+    printCollection(rows);
+  }
+
   const broken = results.filter((r) => r.non2xx > 0 || r.errors > 0);
   if (broken.length) {
     console.error(
@@ -212,6 +234,23 @@ function printTable(results: Result[]) {
   if (me && bareResult) {
     console.log(`\nratio me / bare = ${(me.rps / bareResult.rps).toFixed(3)}`);
   }
+}
+
+function printCollection(rows: Row[]) {
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  console.log(
+    `\nCollection at ${REFERENCE ? 'reference' : 'default'} scale (${PEOPLE} people), ` +
+      `load average now ${load}`,
+  );
+  const head = ['scenario', 'measure', 'value', 'judgement / reference'];
+  const cells = rows.map((r) => [r.scenario, r.measure, r.value, r.judgement]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
 }
 
 // -------------------------------------------------------------------------------------------
