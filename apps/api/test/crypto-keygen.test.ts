@@ -75,8 +75,10 @@ keygen('keeps the event loop responsive while 20 keys are generated', async () =
   const eluBefore = performance.eventLoopUtilization();
   const started = performance.now();
   let maxThreads = 0;
+  const ticksAtKey: number[] = [];
   const pairs = await pool.generate(20, () => {
     maxThreads = Math.max(maxThreads, pool.threads);
+    ticksAtKey.push(ticks);
   });
   const elapsed = performance.now() - started;
   const { utilization } = performance.eventLoopUtilization(eluBefore);
@@ -93,13 +95,13 @@ keygen('keeps the event loop responsive while 20 keys are generated', async () =
       `longest gap ${longestGap.toFixed(1)} ms, event-loop delay max ${maxDelayMs.toFixed(1)} ms, ` +
       `event-loop utilisation ${(utilization * 100).toFixed(1)}%`,
   );
-  // A liveness check, not a benchmark (bench/signing.ts measures). Utilisation is the sharp
-  // test: it counts only time the main thread spent running callbacks, so it stays low on a
-  // machine busy with other work, but 20 keys made on the main thread (~130 ms each) would push
-  // it towards 100%. The delay bound is wide because other processes can also delay the timer.
+  // A liveness check, not a benchmark (bench/signing.ts measures; no wall-clock bound here, it
+  // would fail on a busy machine). Utilisation counts only time the main thread spent running
+  // callbacks, so it stays low however busy the machine is, but 20 keys made on the main
+  // thread (~130 ms each) would push it towards 100%. And the timer keeps firing between keys:
+  // keys made on the main thread would leave it no turn until the last one.
   assert.ok(utilization < 0.25, `event loop busy ${(utilization * 100).toFixed(1)}% of the time`);
-  assert.ok(maxDelayMs < 250, `event loop blocked for ${maxDelayMs.toFixed(1)} ms`);
-  assert.ok(ticks >= elapsed / 5 / 4, `only ${ticks} ticks in ${elapsed.toFixed(0)} ms`);
+  assert.ok(ticksAtKey.at(-1)! > ticksAtKey[0]!, 'the timer fired while keys were being made');
 });
 
 keygen('a cancelled run stops early, rejects, and later results are dropped', async () => {
