@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SCRUB_PLACEHOLDERS, scrubComment, type RosterName } from '../src/index.ts';
+import { createScrubber, SCRUB_PLACEHOLDERS, scrubComment, type RosterName } from '../src/index.ts';
 
 const scrub = suite('scrubComment');
 
@@ -223,6 +223,21 @@ scrub('property: scrubbing twice is scrubbing once', () => {
       },
     ),
   );
+});
+
+scrub('a scrubber built once for a roster scrubs each comment as scrubComment does', () => {
+  const roster: RosterName[] = [
+    { givenName: 'Fatima', familyName: 'El Idrissi' },
+    { givenName: 'Jan', familyName: 'van der Berg' },
+  ];
+  const scrubber = createScrubber(roster);
+  for (const text of [
+    'Fatima El Idrissi belde 06-12345678',
+    'Jan van der Berg en jan@politie.example',
+    'Niets bijzonders vandaag',
+  ]) {
+    assert.equal(scrubber(text), scrubComment({ text, names: roster }));
+  }
 });
 
 scrub.run();

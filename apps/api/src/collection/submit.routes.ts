@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SubmitAccepted, SubmitBody } from '@teamspiegel/contracts';
-import { answerProblems } from '@teamspiegel/core';
+import { answerProblems, type TallyItem } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -17,6 +17,14 @@ import { parseJsonArray } from './waves.repository.ts';
 import type { SealedAnswers } from './waves.service.ts';
 
 const RECEIVED = { status: 'received' } as const;
+
+interface CellCheck {
+  waveId: string;
+  keyId: string;
+  publicKey: KeyObject;
+  items: TallyItem[];
+  commentQuestion: boolean;
+}
 const INVALID_TOKEN = new AppError(400, 'invalid_token', 'This token is not valid for this wave.');
 
 /**
@@ -28,7 +36,42 @@ const INVALID_TOKEN = new AppError(400, 'invalid_token', 'This token is not vali
 export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) {
   const { db, config, clock } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const publicKeys = new Map<string, KeyObject>();
+  /**
+   * What a cell's submissions are checked against never changes once the cell has its key
+   * (key, items, comment question), so it is read once per cell. Whether the wave is still
+   * open is read fresh, inside the storing transaction.
+   */
+  const cells = new Map<string, CellCheck>();
+  async function cellCheck(waveId: string, cellId: string): Promise<CellCheck | null> {
+    const cached = cells.get(cellId);
+    if (cached) return cached.waveId === waveId ? cached : null;
+    const row = await db
+      .selectFrom('wave_cell')
+      .innerJoin('wave', 'wave.id', 'wave_cell.wave_id')
+      .select([
+        'wave_cell.key_id',
+        'wave_cell.public_key',
+        'wave.item_ids',
+        'wave.comment_question',
+      ])
+      .where('wave_cell.id', '=', cellId)
+      .where('wave_cell.wave_id', '=', waveId)
+      .executeTakeFirst();
+    if (!row?.key_id || !row.public_key) return null;
+    const check: CellCheck = {
+      waveId,
+      keyId: row.key_id,
+      publicKey: createPublicKey({
+        key: Buffer.from(row.public_key, 'base64url'),
+        format: 'der',
+        type: 'spki',
+      }),
+      items: tallyItems(parseJsonArray<string>(row.item_ids)),
+      commentQuestion: row.comment_question === 1,
+    };
+    cells.set(cellId, check);
+    return check;
+  }
 
   r.post(
     '/submit/v1/responses',
@@ -42,37 +85,15 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
     },
     async (request, reply) => {
       const body = request.body;
-      const cell = await db
-        .selectFrom('wave_cell')
-        .innerJoin('wave', 'wave.id', 'wave_cell.wave_id')
-        .select([
-          'wave_cell.key_id',
-          'wave_cell.public_key',
-          'wave.state',
-          'wave.item_ids',
-          'wave.comment_question',
-        ])
-        .where('wave_cell.id', '=', body.cellId)
-        .where('wave_cell.wave_id', '=', body.waveId)
-        .executeTakeFirst();
-      if (!cell?.key_id || !cell.public_key || cell.key_id !== body.keyId) throw INVALID_TOKEN;
-      if (cell.state !== 'open') throw conflict('wave_not_open', 'This wave is not open.');
+      const cell = await cellCheck(body.waveId, body.cellId);
+      if (!cell || cell.keyId !== body.keyId) throw INVALID_TOKEN;
 
       const prepared = fromBase64urlStrict(body.message);
       const signature = fromBase64urlStrict(body.signature, 256);
       if (!prepared || !signature) throw INVALID_TOKEN;
-      let publicKey = publicKeys.get(cell.key_id);
-      if (!publicKey) {
-        publicKey = createPublicKey({
-          key: Buffer.from(cell.public_key, 'base64url'),
-          format: 'der',
-          type: 'spki',
-        });
-        publicKeys.set(cell.key_id, publicKey);
-      }
       const token = verifyToken({
-        publicKey,
-        keyId: cell.key_id,
+        publicKey: cell.publicKey,
+        keyId: cell.keyId,
         waveId: body.waveId,
         cellId: body.cellId,
         prepared,
@@ -80,8 +101,7 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
       });
       if (!token) throw INVALID_TOKEN;
 
-      const items = tallyItems(parseJsonArray<string>(cell.item_ids));
-      if (answerProblems(items, body.answers).length) {
+      if (answerProblems(cell.items, body.answers).length) {
         throw new AppError(
           400,
           'invalid_answers',
@@ -89,7 +109,7 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
         );
       }
       const comment = body.comment?.trim();
-      if (comment && cell.comment_question !== 1) {
+      if (comment && !cell.commentQuestion) {
         throw new AppError(400, 'invalid_answers', 'This wave asks for no comment.');
       }
       const dataKey = await loadWaveDataKey(config.keyDir, body.waveId);

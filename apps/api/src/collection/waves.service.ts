@@ -10,12 +10,13 @@ import {
   answerProblems,
   effectiveThresholds,
   planCells,
-  scrubComment,
+  createScrubber,
   tallyCell,
   type Answer,
   type RosterName,
 } from '@teamspiegel/core';
-import { compactAfterErasure, type Db } from '@teamspiegel/db';
+import { compactAfterErasure, type Database, type Db } from '@teamspiegel/db';
+import type { Insertable } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -43,6 +44,29 @@ export interface WaveRunnerDeps {
   clock: Clock;
   config: Config;
   log: FastifyBaseLogger;
+}
+
+/** Rows between turns given back to the event loop while a close reads and counts. */
+const YIELD_EVERY = 200;
+/** Rows per multi-row insert: well under SQLite's limit of bound variables. */
+const INSERT_CHUNK = 500;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type CountTable = 'wave_cell_tally' | 'wave_item_tally' | 'wave_theme_tally' | 'wave_comment';
+type NewRow<T extends CountTable> = Insertable<Database[T]>;
+
+async function insertInChunks<T extends CountTable>(
+  trx: Db,
+  table: T,
+  rows: NewRow<T>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
+  }
 }
 
 /** What the sealed payload of one submission holds. */
@@ -269,78 +293,75 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
   }
 
   /**
-   * Decrypts, checks and counts every response, scrubs and shuffles comments, stores counts
-   * and deletes the raw answers, spent tokens and participation: all in one transaction, so a
-   * crash leaves the wave 'closing' and this runs again. Keys are destroyed after the commit.
+   * Decrypts, checks and counts every response, scrubs comments, then in one short transaction
+   * stores the counts and comments (under random keys) and deletes the raw answers, spent tokens
+   * and participation. The reading and counting happen before that transaction, yielding to
+   * the event loop as they go, so requests keep being served; the wave is 'closing', so no
+   * submission changes the responses meanwhile. A crash anywhere leaves the wave 'closing' and
+   * this runs again; the keys are destroyed only after the commit.
    */
   function finishClose(waveId: string): Promise<void> {
     const running = closing.get(waveId);
     if (running) return running;
     const run = (async () => {
+      const wave = await findWave(db, waveId);
+      if (wave?.state !== 'closing') return;
       const dataKey = await loadWaveDataKey(config.keyDir, waveId);
-      await db.transaction().execute(async (trx) => {
-        const wave = await findWave(trx, waveId);
-        if (wave?.state !== 'closing') return;
-        const items = tallyItems(parseJsonArray<string>(wave.item_ids));
-        const cells = await trx
-          .selectFrom('wave_cell')
-          .select('id')
-          .where('wave_id', '=', waveId)
-          .execute();
-        const names = await rosterNames(trx, waveId);
-        for (const cell of cells) {
-          const rows = await trx
-            .selectFrom('response')
-            .select('sealed')
-            .where('wave_id', '=', waveId)
-            .where('cell_id', '=', cell.id)
-            .execute();
-          const responses: Answer[][] = [];
-          const comments: string[] = [];
-          for (const row of rows) {
-            const payload = dataKey && openPayload(dataKey, waveId, cell.id, row.sealed);
-            // Checked at submission already; a payload that no longer fits is left out.
-            if (!payload || answerProblems(items, payload.answers).length) continue;
-            responses.push(payload.answers);
-            const comment = payload.comment?.trim();
-            if (wave.comment_question && comment) {
-              comments.push(scrubComment({ text: comment, names }).text);
-            }
-          }
-          const tally = tallyCell(items, responses);
-          await trx
-            .insertInto('wave_cell_tally')
-            .values({ wave_id: waveId, cell_id: cell.id, respondents: tally.respondents })
-            .execute();
-          for (const [itemId, options] of tally.items) {
-            for (const [option, count] of options) {
-              await trx
-                .insertInto('wave_item_tally')
-                .values({ wave_id: waveId, cell_id: cell.id, item_id: itemId, option, count })
-                .execute();
-            }
-          }
-          for (const [theme, acc] of tally.themes) {
-            await trx
-              .insertInto('wave_theme_tally')
-              .values({
-                wave_id: waveId,
-                cell_id: cell.id,
-                theme,
-                n: acc.n,
-                sum: acc.sum,
-                sum_sq: acc.sumSq,
-              })
-              .execute();
-          }
-          // Random keys in a table without rowid: stored order says nothing about arrival.
-          for (const text of comments) {
-            await trx
-              .insertInto('wave_comment')
-              .values({ id: toBase64url(randomBytes(16)), wave_id: waveId, cell_id: cell.id, text })
-              .execute();
-          }
+      const items = tallyItems(parseJsonArray<string>(wave.item_ids));
+      const scrub = createScrubber(await rosterNames(db, waveId));
+      const cells = await db
+        .selectFrom('wave_cell')
+        .select('id')
+        .where('wave_id', '=', waveId)
+        .execute();
+      const byCell = new Map(
+        cells.map((c) => [c.id, { responses: [] as Answer[][], comments: [] as string[] }]),
+      );
+      const rows = await db
+        .selectFrom('response')
+        .select(['cell_id', 'sealed'])
+        .where('wave_id', '=', waveId)
+        .execute();
+      for (const [i, row] of rows.entries()) {
+        if (i % YIELD_EVERY === 0) await yieldToEventLoop();
+        const group = byCell.get(row.cell_id);
+        const payload = dataKey && openPayload(dataKey, waveId, row.cell_id, row.sealed);
+        // Checked at submission already; a payload that no longer fits is left out.
+        if (!group || !payload || answerProblems(items, payload.answers).length) continue;
+        group.responses.push(payload.answers);
+        const comment = payload.comment?.trim();
+        if (wave.comment_question && comment) group.comments.push(scrub(comment).text);
+      }
+
+      const cellRows: NewRow<'wave_cell_tally'>[] = [];
+      const itemRows: NewRow<'wave_item_tally'>[] = [];
+      const themeRows: NewRow<'wave_theme_tally'>[] = [];
+      const commentRows: NewRow<'wave_comment'>[] = [];
+      let counted = 0;
+      for (const [cellId, group] of byCell) {
+        if (++counted % YIELD_EVERY === 0) await yieldToEventLoop();
+        const tally = tallyCell(items, group.responses);
+        const key = { wave_id: waveId, cell_id: cellId };
+        cellRows.push({ ...key, respondents: tally.respondents });
+        for (const [itemId, options] of tally.items) {
+          for (const [option, count] of options)
+            itemRows.push({ ...key, item_id: itemId, option, count });
         }
+        for (const [theme, acc] of tally.themes) {
+          themeRows.push({ ...key, theme, n: acc.n, sum: acc.sum, sum_sq: acc.sumSq });
+        }
+        // Random keys in a table without rowid: stored order says nothing about arrival.
+        for (const text of group.comments)
+          commentRows.push({ id: toBase64url(randomBytes(16)), ...key, text });
+      }
+
+      await db.transaction().execute(async (trx) => {
+        const current = await findWave(trx, waveId);
+        if (current?.state !== 'closing') return;
+        await insertInChunks(trx, 'wave_cell_tally', cellRows);
+        await insertInChunks(trx, 'wave_item_tally', itemRows);
+        await insertInChunks(trx, 'wave_theme_tally', themeRows);
+        await insertInChunks(trx, 'wave_comment', commentRows);
         await trx.deleteFrom('response').where('wave_id', '=', waveId).execute();
         await trx.deleteFrom('participation').where('wave_id', '=', waveId).execute();
         const now = clock.now();
@@ -455,6 +476,14 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
       else if (wave.state === 'closing') await finishClose(wave.id);
     }
     await refreshBands();
+    // A crash between a close's commit and its key destruction leaves keys behind: not for long.
+    const recentlyClosed = await db
+      .selectFrom('wave')
+      .select('id')
+      .where('state', '=', 'closed')
+      .where('closed_at', '>=', new Date(clock.now().getTime() - 7 * 86_400_000).toISOString())
+      .execute();
+    for (const wave of recentlyClosed) await destroyWaveKeys(config.keyDir, wave.id);
   }
 
   async function stop(): Promise<void> {
