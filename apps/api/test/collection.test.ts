@@ -28,6 +28,8 @@ collection(
     assert.is(accepted.statusCode, 202, accepted.body);
     assert.equal(accepted.json(), { status: 'received' });
     assert.is(accepted.headers['set-cookie'], undefined);
+    assert.is(accepted.headers['x-content-type-options'], 'nosniff');
+    assert.is(accepted.headers['cache-control'], 'no-store');
 
     // Last one counts: the same token replaces the first answers.
     const last = wave.items.map((item) => ({ itemId: item.id, value: item.options.at(-1)!.value }));
@@ -149,6 +151,24 @@ collection(
       .where('wave_id', '=', waveId)
       .execute();
     assert.is(rows.length, 0);
+  },
+);
+
+collection(
+  'every answer from /submit, accepted or refused, is not sniffed, cached or given a referrer',
+  async () => {
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/submit/v1/responses',
+      payload: {},
+    });
+    assert.is(refused.statusCode, 400);
+    for (const response of [refused]) {
+      assert.is(response.headers['x-content-type-options'], 'nosniff');
+      assert.is(response.headers['cache-control'], 'no-store');
+      assert.is(response.headers['referrer-policy'], 'no-referrer');
+      assert.is(response.headers['set-cookie'], undefined);
+    }
   },
 );
 
