@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  openWave,
   answersFor,
   browserForPerson,
   buildAppInDir,
   cellOf,
   freshDataDir,
   myWave,
-  openCorpsWave,
   participationCount,
   submit,
   takeToken,
@@ -39,7 +39,7 @@ restart.after(async () => {
 restart('restart: submitted answers survive, signing works from the key directory', async () => {
   dir = freshDataDir();
   first = await buildAppInDir(dir, { seed: true });
-  const waveId = await openCorpsWave(first);
+  const waveId = await openWave(first);
   const officerId = await personIdByUsername(first.db, 'demo-officer');
   const officerCell = await cellOf(first.db, waveId, officerId);
 

@@ -11,12 +11,12 @@ import * as assert from 'uvu/assert';
 import type { LightMyRequestResponse } from 'fastify';
 import { withTestApp } from './helpers.ts';
 import {
+  openWave,
   answersFor,
   browserForPerson,
   cellMembers,
   cellOf,
   myWave,
-  openCorpsWave,
   rawDatabaseFiles,
   responseRows,
   submit,
@@ -80,7 +80,7 @@ const headersOf = (response: LightMyRequestResponse) =>
   );
 
 storage.before(async () => {
-  waveId = await openCorpsWave(t);
+  waveId = await openWave(t);
   cellId = await cellOf(t.db, waveId, await personIdByUsername(t.db, 'demo-officer'));
   const officer = await personIdByUsername(t.db, 'demo-officer');
   members = (await cellMembers(t.db, waveId, cellId)).filter((id) => id !== officer);

@@ -1,8 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createProgramme } from '../src/collection/programmes.routes.ts';
-import { TODAY, withTestApp } from './helpers.ts';
-import { browserForPerson, myWave, openCorpsWave, submit, takeToken } from './pulse-support.ts';
+import { withTestApp } from './helpers.ts';
+import { browserForPerson, myWave, openWave, submit, takeToken } from './pulse-support.ts';
 import { browserAs, personIdByUsername } from './support.ts';
 
 /** A whole wave through the API: open, take a token, answer, change, close, count. */
@@ -12,7 +11,7 @@ const t = withTestApp(collection);
 collection(
   'an officer answers, changes the answers, and the closed wave counts them once',
   async () => {
-    const waveId = await openCorpsWave(t);
+    const waveId = await openWave(t);
     const officer = await browserAs(t.app, 'demo-officer');
     const wave = await myWave(officer, waveId);
     assert.ok(wave.items.length >= 6 && wave.items.length <= 8, `${wave.items.length} items`);
@@ -117,21 +116,7 @@ collection('a second programme for the same organisation is refused', async () =
 collection(
   'on the close date a wave takes no more answers, even before the scheduler closes it',
   async () => {
-    const zoneRoot = await t.db
-      .selectFrom('unit')
-      .select('id')
-      .where('code', '=', 'BE-SCH')
-      .executeTakeFirstOrThrow();
-    const { waveId } = await createProgramme(t.db, t.clock, {
-      rootUnitId: zoneRoot.id,
-      name: 'Zone',
-      firstOpensOn: TODAY,
-      cadenceDays: 28,
-      windowDays: 14,
-      commentQuestion: false,
-    });
-    await t.app.waves.prepare(waveId, null);
-    await t.app.waves.keysReady(waveId);
+    const waveId = await openWave(t, { rootCode: 'BE-SCH', commentQuestion: false });
     const member = await t.db
       .selectFrom('wave_eligibility')
       .select('person_id')

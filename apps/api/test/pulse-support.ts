@@ -21,21 +21,6 @@ import { browserAs, unitIdByCode, type Browser } from './support.ts';
 const suite = RSABSSA.SHA384.PSS.Randomized();
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
-/** Creates the corps programme with a wave opening today, prepares it and waits for its keys. */
-export async function openCorpsWave(t: TestApp): Promise<string> {
-  const { waveId } = await createProgramme(t.db, t.clock, {
-    rootUnitId: await unitIdByCode(t.db, 'NL'),
-    name: 'Teamspiegel test',
-    firstOpensOn: TODAY,
-    cadenceDays: 28,
-    windowDays: 14,
-    commentQuestion: true,
-  });
-  await t.app.waves.prepare(waveId, null);
-  await t.app.waves.keysReady(waveId);
-  return waveId;
-}
-
 export async function myWave(browser: Browser, waveId: string): Promise<MyWave> {
   const response = await browser.get('/api/v1/me/waves');
   const wave = response.json<MyWaves>().items.find((w) => w.waveId === waveId);
@@ -105,7 +90,10 @@ export function submit(
   });
 }
 
-/** Like openCorpsWave, with a name, a comment question or not, and optionally other items. */
+/**
+ * Creates a programme (the corps by default) with a wave opening today, prepares it and waits
+ * for its keys; with a name, a comment question or not, and optionally other items.
+ */
 export async function openWave(
   t: TestApp,
   options: { name?: string; commentQuestion?: boolean; rootCode?: string; itemIds?: string[] } = {},
