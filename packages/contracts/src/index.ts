@@ -7,3 +7,4 @@ export * from './people.ts';
 export * from './audit.ts';
 export * from './collection.ts';
 export * from './content.ts';
+export * from './results.ts';

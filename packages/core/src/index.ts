@@ -6,3 +6,4 @@ export * from './tally.ts';
 export * from './content/index.ts';
 export * from './wave-plan.ts';
 export * from './scrub.ts';
+export * from './publication.ts';
