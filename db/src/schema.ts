@@ -190,6 +190,44 @@ export interface WaveThemeTallyTable {
   sum_sq: number;
 }
 
+/**
+ * A node of a closed wave's published tree (anonymity.md section 3), frozen at close (INV-7).
+ * `payload` is the JSON of the PublishedNode fields beyond the node itself (respondents,
+ * bands, themes, items, recommendation, comments, trendAllowed...); null when suppressed.
+ */
+export interface PublishedNodeTable {
+  wave_id: string;
+  /** 'wave' or 'quarter' (the last three closed waves pooled, stored under the latest). */
+  period: string;
+  /** `<unitId>`, `<unitId>~remainder` or `<unitId>~leadership`. */
+  node_id: string;
+  unit_id: string;
+  /** unit, team, remainder or leadership */
+  kind: string;
+  parent_node_id: string | null;
+  name: string;
+  /** Tree order: depth first, children by name then id. */
+  position: number;
+  payload: string | null;
+}
+
+/** "You said, we did": one agreed action per team node and quarter. */
+export interface TeamActionTable {
+  id: string;
+  node_id: string;
+  /** YYYY-Qn */
+  quarter: string;
+  what: string;
+  theme: string;
+  /** YYYY-MM-DD */
+  due: string;
+  /** planned, in_progress, done */
+  status: string;
+  /** The person who recorded it. */
+  recorded_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   unit: UnitTable;
   person: PersonTable;
@@ -210,6 +248,8 @@ export interface Database {
   wave_cell_tally: WaveCellTallyTable;
   wave_item_tally: WaveItemTallyTable;
   wave_theme_tally: WaveThemeTallyTable;
+  published_node: PublishedNodeTable;
+  team_action: TeamActionTable;
 }
 
 export type Unit = Selectable<UnitTable>;
@@ -233,3 +273,8 @@ export type NewWave = Insertable<WaveTable>;
 export type WaveUpdate = Updateable<WaveTable>;
 export type WaveCell = Selectable<WaveCellTable>;
 export type NewWaveCell = Insertable<WaveCellTable>;
+export type PublishedNodeRow = Selectable<PublishedNodeTable>;
+export type NewPublishedNode = Insertable<PublishedNodeTable>;
+export type TeamActionRow = Selectable<TeamActionTable>;
+export type NewTeamAction = Insertable<TeamActionTable>;
+export type TeamActionUpdate = Updateable<TeamActionTable>;
