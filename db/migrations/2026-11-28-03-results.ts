@@ -23,6 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     // JSON of the published fields; null when the node is suppressed.
     .addColumn('payload', 'text')
+    // JSON array of the statistic classes decided for the node (empty when suppressed): what
+    // later waves and quarters read back as the frozen decision. Never sent to a client.
+    .addColumn('classes', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('published_node_pk', ['wave_id', 'period', 'node_id'])
     .execute();
   // Trends follow one node over waves.

@@ -209,6 +209,11 @@ export interface PublishedNodeTable {
   /** Tree order: depth first, children by name then id. */
   position: number;
   payload: string | null;
+  /**
+   * JSON array of the statistic classes decided for the node ([] when suppressed), read back by
+   * later waves and quarters as the frozen decision (INV-7). Internal: never sent to a client.
+   */
+  classes: string;
 }
 
 /** "You said, we did": one agreed action per team node and quarter. */
