@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'wave.opened',
   'wave.closing',
   'wave.closed',
+  'results.viewed',
+  'results.exported',
+  'results.action_saved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS);

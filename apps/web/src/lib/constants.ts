@@ -60,6 +60,9 @@ const auditActions: Record<AuditAction, true> = {
   'wave.closing': true,
   'wave.closed': true,
   'content.pack_imported': true,
+  'results.viewed': true,
+  'results.exported': true,
+  'results.action_saved': true,
 };
 export const AUDIT_ACTION_LIST = Object.keys(auditActions) as AuditAction[];
 

@@ -452,6 +452,9 @@ export const en: Messages = {
   'action.wave.closing': 'Wave closing',
   'action.wave.closed': 'Wave closed',
   'action.content.pack_imported': 'Content pack imported',
+  'action.results.viewed': 'Results viewed',
+  'action.results.exported': 'Results exported',
+  'action.results.action_saved': 'Team action saved',
   'audit.targetType.programme': 'Programme',
   'audit.targetType.wave': 'Wave',
 

@@ -452,6 +452,9 @@ export const nl = {
   'action.wave.closing': 'Meting wordt gesloten',
   'action.wave.closed': 'Meting gesloten',
   'action.content.pack_imported': 'Inhoudspakket geïmporteerd',
+  'action.results.viewed': 'Resultaten bekeken',
+  'action.results.exported': 'Resultaten geëxporteerd',
+  'action.results.action_saved': 'Teamactie opgeslagen',
   'audit.targetType.programme': 'Programma',
   'audit.targetType.wave': 'Meting',
 
