@@ -7,4 +7,5 @@ export * from './content/index.ts';
 export * from './wave-plan.ts';
 export * from './scrub.ts';
 export * from './publication.ts';
+export * from './disclosure.ts';
 export * from './statistics.ts';

@@ -1,0 +1,411 @@
+/**
+ * The disclosure-control engine (anonymity.md section 3; docs/anonymity.md "Publication classes
+ * and the disclosure engine"). Pure functions over the tree of cells and units of a wave: they
+ * see structure, E, R and thresholds only, never an answer (INV-4), and decide one publication
+ * for every role at once (INV-5).
+ */
+import {
+  RECOMMENDATION_MIN_RESPONDENTS,
+  STATISTIC_CLASSES,
+  type DisclosureNode,
+  type Publication,
+  type StatisticClass,
+} from './publication.ts';
+import { effectiveThresholds, type Thresholds } from './thresholds.ts';
+
+/** What a statistic class needs: its primary threshold on R, its subtraction minimum D, and
+ * whether it is shown at unit level only. */
+export interface ClassRule {
+  primary: number;
+  d: number;
+  unitOnly: boolean;
+}
+
+/** INV-1 and INV-2 parameters of one class (docs/anonymity.md "Publication classes"). */
+export function classRule(cls: StatisticClass, thresholds: Thresholds): ClassRule {
+  const t = effectiveThresholds(thresholds);
+  switch (cls) {
+    case 'score':
+      return { primary: t.k, d: t.d, unitOnly: false };
+    case 'distribution':
+      return { primary: t.kDist, d: Math.max(t.d, t.kDist), unitOnly: false };
+    case 'unit_score':
+      return { primary: t.k, d: t.d, unitOnly: true };
+    case 'recommendation':
+      return { primary: Math.max(RECOMMENDATION_MIN_RESPONDENTS, t.kDist), d: t.d, unitOnly: true };
+    case 'incident':
+      return { primary: t.kSens, d: Math.max(t.d, 10), unitOnly: true };
+    case 'comment':
+      return { primary: t.kComment, d: t.kComment, unitOnly: false };
+  }
+}
+
+export interface DecidePublicationOptions {
+  nodes: readonly DisclosureNode[];
+  thresholds: Thresholds;
+}
+
+/** A checked forest: children sorted by id, post-order (children before parents, by id). */
+interface Forest {
+  byId: ReadonlyMap<string, DisclosureNode>;
+  children: ReadonlyMap<string, readonly string[]>;
+  postOrder: readonly string[];
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function isCount(value: number): boolean {
+  return Number.isInteger(value) && value >= 0;
+}
+
+/** Builds and checks the tree; a malformed tree is a programming error, so it throws. */
+function buildForest(nodes: readonly DisclosureNode[]): Forest {
+  const byId = new Map<string, DisclosureNode>();
+  for (const node of nodes) {
+    if (byId.has(node.id)) throw new Error(`disclosure: duplicate node id ${node.id}`);
+    if (!isCount(node.eligible) || !isCount(node.respondents)) {
+      throw new Error(`disclosure: E and R of ${node.id} must be whole numbers >= 0`);
+    }
+    byId.set(node.id, node);
+  }
+  const children = new Map<string, string[]>();
+  const roots: string[] = [];
+  for (const node of byId.values()) {
+    children.set(node.id, children.get(node.id) ?? []);
+    if (node.parentId === null) {
+      roots.push(node.id);
+      continue;
+    }
+    const parent = byId.get(node.parentId);
+    if (!parent) throw new Error(`disclosure: ${node.id} has unknown parent ${node.parentId}`);
+    if (parent.level === 'cell') throw new Error(`disclosure: cell ${parent.id} has a child`);
+    const list = children.get(parent.id) ?? [];
+    list.push(node.id);
+    children.set(parent.id, list);
+  }
+  for (const list of children.values()) list.sort(byText);
+  roots.sort(byText);
+
+  const postOrder: string[] = [];
+  const stack: { id: string; expanded: boolean }[] = roots
+    .slice()
+    .reverse()
+    .map((id) => ({ id, expanded: false }));
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.expanded) {
+      postOrder.push(top.id);
+      continue;
+    }
+    stack.push({ id: top.id, expanded: true });
+    const kids = children.get(top.id)!;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ id: kids[i]!, expanded: false });
+  }
+  // Nodes never reached from a root sit on a cycle.
+  if (postOrder.length !== byId.size) throw new Error('disclosure: the parent links form a cycle');
+
+  for (const id of postOrder) {
+    const node = byId.get(id)!;
+    const kids = children.get(id)!;
+    if (node.level === 'cell') continue;
+    let e = 0;
+    let r = 0;
+    for (const kid of kids) {
+      e += byId.get(kid)!.eligible;
+      r += byId.get(kid)!.respondents;
+    }
+    if (e !== node.eligible || r !== node.respondents) {
+      throw new Error(`disclosure: E and R of unit ${id} must be the sums over its children`);
+    }
+  }
+  return { byId, children, postOrder };
+}
+
+/** INV-1 for one node and class: level, E >= K_E and R >= the class's primary threshold. */
+function passesPrimary(
+  node: { level: 'cell' | 'unit'; eligible: number; respondents: number },
+  rule: ClassRule,
+  kE: number,
+): boolean {
+  if (rule.unitOnly && node.level !== 'unit') return false;
+  return node.eligible >= kE && node.respondents >= rule.primary;
+}
+
+/** The published nodes strictly below `id` that no other published node below `id` contains. */
+function maximalPublishedBelow(
+  forest: Forest,
+  published: ReadonlySet<string>,
+  id: string,
+): string[] {
+  const found: string[] = [];
+  const stack = [...forest.children.get(id)!];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (published.has(next)) found.push(next);
+    else stack.push(...forest.children.get(next)!);
+  }
+  return found;
+}
+
+const smallestFirst =
+  (respondents: (id: string) => number) =>
+  (a: string, b: string): number =>
+    respondents(a) - respondents(b) || byText(a, b);
+
+/**
+ * INV-2 repair to a fixed point, children before parents: a published z whose residual
+ * (R(z) minus the R of its maximal published descendants) is in 1..D-1 loses its maximal
+ * published descendant with the smallest R (ties by id), whose own maximal published
+ * descendants take its place, until the residual is 0 or >= D; with none left, z goes.
+ * Repairing z changes nothing below it and nothing above it but through z, so one pass in
+ * post-order reaches the fixed point.
+ */
+function repairSubtraction(forest: Forest, published: Set<string>, d: number): void {
+  const r = (id: string) => forest.byId.get(id)!.respondents;
+  const order = smallestFirst(r);
+  for (const z of forest.postOrder) {
+    if (!published.has(z)) continue;
+    const below = maximalPublishedBelow(forest, published, z);
+    let residual = r(z) - below.reduce((sum, id) => sum + r(id), 0);
+    while (residual > 0 && residual < d) {
+      if (below.length === 0) {
+        published.delete(z);
+        break;
+      }
+      below.sort(order);
+      const dropped = below.shift()!;
+      published.delete(dropped);
+      const exposed = maximalPublishedBelow(forest, published, dropped);
+      below.push(...exposed);
+      residual += r(dropped) - exposed.reduce((sum, id) => sum + r(id), 0);
+    }
+  }
+}
+
+function toPublication(
+  ids: readonly string[],
+  sets: ReadonlyMap<StatisticClass, ReadonlySet<string>>,
+): Publication {
+  const result = new Map<string, Set<StatisticClass>>();
+  for (const id of [...ids].sort(byText)) {
+    const classes = new Set<StatisticClass>();
+    for (const cls of STATISTIC_CLASSES) if (sets.get(cls)!.has(id)) classes.add(cls);
+    if (classes.size > 0) result.set(id, classes);
+  }
+  return result;
+}
+
+/**
+ * The publication of one wave (INV-1 primary thresholds and levels, INV-2 derivable groups,
+ * INV-4 value independence, INV-5 one publication for all roles). Thresholds below the floors
+ * are raised to the floors (A13). Distribution is decided after score, from score's final set.
+ */
+export function decidePublication({ nodes, thresholds }: DecidePublicationOptions): Publication {
+  const t = effectiveThresholds(thresholds);
+  const forest = buildForest(nodes);
+  const sets = new Map<StatisticClass, Set<string>>();
+  for (const cls of STATISTIC_CLASSES) {
+    const rule = classRule(cls, t);
+    const eligible = (id: string) =>
+      passesPrimary(forest.byId.get(id)!, rule, t.kE) &&
+      (cls !== 'distribution' || sets.get('score')!.has(id));
+    const published = new Set(forest.postOrder.filter(eligible));
+    repairSubtraction(forest, published, rule.d);
+    sets.set(cls, published);
+  }
+  return toPublication(forest.postOrder, sets);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The quarter: pooled waves beside their frozen single-wave publications (INV-7).
+
+/** One closed wave pooled into a quarter: its tree and its frozen publication. */
+export interface QuarterWave {
+  waveId: string;
+  nodes: readonly DisclosureNode[];
+  publication: Publication;
+}
+
+export interface DecideQuarterPublicationOptions {
+  /** The last (up to) three closed waves of the programme, in any order. */
+  waves: readonly QuarterWave[];
+  /** The thresholds in force for the quarter (pass the latest wave's). */
+  thresholds: Thresholds;
+}
+
+interface PooledNode {
+  id: string;
+  parentId: string | null;
+  level: 'cell' | 'unit';
+  /** The smallest E of the node in any pooled wave: each wave's group had at least this many. */
+  eligible: number;
+  /** Person-waves: the sum of R over the pooled waves. */
+  respondents: number;
+}
+
+/** The pooled tree, or null when a node sits under different parents (or levels) in different
+ * waves, so pooled groups would overlap instead of nest. */
+function poolWaves(forests: readonly Forest[]): Forest | null {
+  const pooled = new Map<string, PooledNode>();
+  for (const forest of forests) {
+    for (const node of forest.byId.values()) {
+      const seen = pooled.get(node.id);
+      if (!seen) {
+        pooled.set(node.id, {
+          id: node.id,
+          parentId: node.parentId,
+          level: node.level,
+          eligible: node.eligible,
+          respondents: node.respondents,
+        });
+        continue;
+      }
+      if (seen.parentId !== node.parentId || seen.level !== node.level) return null;
+      seen.eligible = Math.min(seen.eligible, node.eligible);
+      seen.respondents += node.respondents;
+    }
+  }
+  const children = new Map<string, string[]>();
+  for (const forest of forests) {
+    for (const [id, kids] of forest.children) {
+      const list = children.get(id) ?? [];
+      for (const kid of kids) if (!list.includes(kid)) list.push(kid);
+      children.set(id, list);
+    }
+  }
+  for (const list of children.values()) list.sort(byText);
+  const depth = (id: string): number => {
+    let n = 0;
+    for (let at = pooled.get(id)!.parentId; at !== null; at = pooled.get(at)!.parentId) n++;
+    return n;
+  };
+  // Post-order of the union tree: deeper nodes first, then by id (children before parents).
+  const postOrder = [...pooled.keys()]
+    .map((id) => ({ id, depth: depth(id) }))
+    .sort((a, b) => b.depth - a.depth || byText(a.id, b.id))
+    .map((x) => x.id);
+  return { byId: pooled, children, postOrder };
+}
+
+/**
+ * The quarter's publication (INV-1, INV-2 across waves, INV-7 freeze). A pooled node p(x) is x
+ * summed over the waves given (R: person-waves; E: the smallest E of x in any of them). The
+ * single-wave publications are frozen and visible beside it, so per class:
+ * (a) p(x) minus the union, as (cell, wave) atoms, of every published group strictly inside it,
+ *     frozen x@w and y@w or pooled p(y), has R = 0 or R >= D;
+ * (b) every frozen z@w minus the union of its maximal published groups inside it in wave w,
+ *     counting the wave-w part of each published pooled p(y) as one (y below z), has R = 0 or
+ *     R >= D. Without (b), summing z@w - (its frozen children) over the waves and taking away a
+ *     pooled p(y) can single out the rest of z: the per-wave residue that (a) cannot see.
+ * Repair only suppresses pooled nodes: the one with the smallest R among those the failing
+ * check subtracts, ties by id; for (a) with none left, p(x) itself. Repeats to a fixed point.
+ * Nodes under different parents in different waves cannot be pooled: nothing is published then.
+ */
+export function decideQuarterPublication({
+  waves,
+  thresholds,
+}: DecideQuarterPublicationOptions): Publication {
+  const t = effectiveThresholds(thresholds);
+  const seenWaves = new Set<string>();
+  for (const wave of waves) {
+    if (seenWaves.has(wave.waveId)) throw new Error(`disclosure: wave ${wave.waveId} given twice`);
+    seenWaves.add(wave.waveId);
+  }
+  const ordered = [...waves].sort((a, b) => byText(a.waveId, b.waveId));
+  const forests = ordered.map((w) => buildForest(w.nodes));
+  ordered.forEach((wave, i) => {
+    for (const id of wave.publication.keys()) {
+      if (!forests[i]!.byId.has(id)) {
+        throw new Error(`disclosure: wave ${wave.waveId} publishes unknown node ${id}`);
+      }
+    }
+  });
+  const pooled = poolWaves(forests);
+  if (pooled === null) return new Map();
+
+  const sets = new Map<StatisticClass, Set<string>>();
+  for (const cls of STATISTIC_CLASSES) {
+    const rule = classRule(cls, t);
+    const frozen = ordered.map(
+      (wave) => new Set([...wave.publication].filter(([, c]) => c.has(cls)).map(([id]) => id)),
+    );
+    const eligible = (id: string) =>
+      passesPrimary(pooled.byId.get(id)!, rule, t.kE) &&
+      (cls !== 'distribution' || sets.get('score')!.has(id));
+    const published = new Set(pooled.postOrder.filter(eligible));
+    repairQuarter(pooled, forests, frozen, published, rule.d);
+    sets.set(cls, published);
+  }
+  return toPublication(pooled.postOrder, sets);
+}
+
+/** One failing check: what it may suppress (smallest R first) and, for (a), its own node. */
+interface Violation {
+  candidates: string[];
+  self: string | null;
+}
+
+function repairQuarter(
+  pooled: Forest,
+  forests: readonly Forest[],
+  frozen: readonly ReadonlySet<string>[],
+  published: Set<string>,
+  d: number,
+): void {
+  const r = (id: string) => pooled.byId.get(id)!.respondents;
+  const small = (residual: number) => residual > 0 && residual < d;
+
+  /** R of x@w not covered by frozen w-groups inside x, nor by pooled groups strictly inside x. */
+  const uncovered = (forest: Forest, frozenW: ReadonlySet<string>, x: string): number => {
+    let total = 0;
+    const stack = [x];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (frozenW.has(id) || (id !== x && published.has(id))) continue;
+      const node = forest.byId.get(id)!;
+      if (node.level === 'cell') total += node.respondents;
+      else stack.push(...forest.children.get(id)!);
+    }
+    return total;
+  };
+
+  /** (b) for z@w: the residual, and the pooled groups among its maximal published parts. */
+  const frozenCheck = (forest: Forest, frozenW: ReadonlySet<string>, z: string) => {
+    const parts = maximalPublishedBelow(forest, new Set([...frozenW, ...published]), z);
+    const residual =
+      forest.byId.get(z)!.respondents -
+      parts.reduce((sum, id) => sum + forest.byId.get(id)!.respondents, 0);
+    return { residual, pooledParts: parts.filter((id) => !frozenW.has(id) && published.has(id)) };
+  };
+
+  const firstViolation = (): Violation | null => {
+    for (const x of pooled.postOrder) {
+      // (b): frozen x@w with the pooled groups inside it.
+      for (let w = 0; w < forests.length; w++) {
+        const forest = forests[w]!;
+        if (!forest.byId.has(x) || !frozen[w]!.has(x)) continue;
+        const { residual, pooledParts } = frozenCheck(forest, frozen[w]!, x);
+        // A frozen-only failure cannot be repaired here (and INV-2 of the wave excludes it).
+        if (small(residual) && pooledParts.length > 0)
+          return { candidates: pooledParts, self: null };
+      }
+      // (a): pooled p(x) with everything published inside it.
+      if (!published.has(x)) continue;
+      let residual = 0;
+      for (let w = 0; w < forests.length; w++) {
+        if (forests[w]!.byId.has(x)) residual += uncovered(forests[w]!, frozen[w]!, x);
+      }
+      if (small(residual))
+        return { candidates: maximalPublishedBelow(pooled, published, x), self: x };
+    }
+    return null;
+  };
+
+  const order = smallestFirst(r);
+  for (let violation = firstViolation(); violation; violation = firstViolation()) {
+    const [first] = [...violation.candidates].sort(order);
+    if (first !== undefined) published.delete(first);
+    else if (violation.self !== null) published.delete(violation.self);
+    else break;
+  }
+}
