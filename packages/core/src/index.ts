@@ -9,3 +9,4 @@ export * from './scrub.ts';
 export * from './publication.ts';
 export * from './disclosure.ts';
 export * from './statistics.ts';
+export * from './results.ts';
