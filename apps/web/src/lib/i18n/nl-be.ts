@@ -27,4 +27,10 @@ export const nlBe: Partial<Messages> = {
   'programmes.noRoots': 'Er is geen korps of politiezone binnen jouw bereik.',
   'programmes.intro':
     'Een programma is de pulsmeting voor een hele organisatie (korps of politiezone): om de paar weken een meting met vaste ankervragen en een wisselende module.',
+  // Results (issue 5): Belgian terms.
+  'results.kind.leadership': '{name} – teamchefs',
+  'results.leadership.intro':
+    'Hoe het team de teamchef ervaart: openheid, bereikbaarheid en aanspreekbaarheid.',
+  'results.beside.title': 'Naast de dienst en de politiezone',
+  // End of results (issue 5).
 };
