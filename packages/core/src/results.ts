@@ -6,10 +6,12 @@
  * two-thirds rule make it smaller than R). Pure: counts in, plain values out.
  */
 import {
+  SCALE_RANGE,
   THEMES,
   type Change,
   type Comparison,
   type ItemResult,
+  type Item,
   type ItemScore,
   type PublishedNode,
   type ReportingLevel,
@@ -37,6 +39,24 @@ import { effectiveThresholds, type Thresholds } from './thresholds.ts';
 export interface ResultItem extends TallyItem {
   theme: Theme;
   reportingLevel: ReportingLevel;
+}
+
+/**
+ * A content item as results need it. Incident and recommendation items are reported on their
+ * own and make no theme score (the same rule as counting at close).
+ */
+export function toResultItem(item: Item): ResultItem {
+  const { min, max } = SCALE_RANGE[item.scale];
+  return {
+    id: item.id,
+    theme: item.theme,
+    min,
+    max,
+    reverseKeyed: item.reverseKeyed,
+    dontKnow: item.dontKnow,
+    scored: item.reportingLevel !== 'incident' && item.theme !== 'recommendation',
+    reportingLevel: item.reportingLevel,
+  };
 }
 
 /** The numeric part of a published node; the API adds ids, the node, trendAllowed and comments. */

@@ -10,6 +10,8 @@ import {
   summariseNode,
   tallyCell,
   THRESHOLD_FLOORS,
+  ITEM_BANK,
+  toResultItem,
   type Answer,
   type CellTally,
   type ResultItem,
@@ -482,6 +484,23 @@ test('comparing two nodes gives a - b per theme, suppressed unless both show it'
     }),
     [{ theme: 'psychological_safety', suppressed: true }],
   );
+});
+
+test('bank items become result items with their scale, keying and reporting level', () => {
+  for (const bankItem of ITEM_BANK) {
+    const result = toResultItem(bankItem);
+    assert.is(result.max - result.min, bankItem.scale === 'zero_to_ten' ? 10 : 4, bankItem.id);
+    assert.is(result.reverseKeyed, bankItem.reverseKeyed);
+    assert.is(result.reportingLevel, bankItem.reportingLevel);
+    assert.is(
+      result.scored,
+      bankItem.reportingLevel !== 'incident' && bankItem.theme !== 'recommendation',
+      bankItem.id,
+    );
+  }
+  const recommendation = ITEM_BANK.find((entry) => entry.theme === 'recommendation');
+  assert.ok(recommendation, 'the bank has a recommendation question');
+  assert.equal([toResultItem(recommendation).min, toResultItem(recommendation).max], [0, 10]);
 });
 
 // --- INV-10 over random waves ----------------------------------------------------------------
