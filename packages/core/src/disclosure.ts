@@ -288,18 +288,20 @@ function poolWaves(forests: readonly Forest[]): Forest | null {
 }
 
 /**
- * The quarter's publication (INV-1, INV-2 across waves, INV-7 freeze). A pooled node p(x) is x
- * summed over the waves given (R: person-waves; E: the smallest E of x in any of them). The
- * single-wave publications are frozen and visible beside it, so per class:
- * (a) p(x) minus the union, as (cell, wave) atoms, of every published group strictly inside it,
- *     frozen x@w and y@w or pooled p(y), has R = 0 or R >= D;
- * (b) every frozen z@w minus the union of its maximal published groups inside it in wave w,
- *     counting the wave-w part of each published pooled p(y) as one (y below z), has R = 0 or
- *     R >= D. Without (b), summing z@w - (its frozen children) over the waves and taking away a
- *     pooled p(y) can single out the rest of z: the per-wave residue that (a) cannot see.
- * Repair only suppresses pooled nodes: the one with the smallest R among those the failing
- * check subtracts, ties by id; for (a) with none left, p(x) itself. Repeats to a fixed point.
- * Nodes under different parents in different waves cannot be pooled: nothing is published then.
+ * The quarter's publication (INV-1 on the pooled sums, INV-2 across waves, INV-7 freeze). A
+ * pooled node p(x) is x summed over the waves given (R: person-waves; E: the smallest E of x in
+ * any of them). The single-wave publications are frozen and visible beside it, and an attacker
+ * may combine both, so the rule is checked where they meet, wave by wave: in each wave w the
+ * frozen groups z@w and the wave-w parts y@w of the published pooled groups p(y) form one
+ * nested family, and every member of it minus the union of its maximal members inside has
+ * R = 0 or R >= D. Every derivable group is then a union of such remainders (nested families
+ * leave nothing finer to compute), so none has 1..D-1 respondents; the weaker check on the
+ * pooled sums alone (p(x) minus everything published inside it) lets p(x) - x@w - p(y) single
+ * out a small part of one wave (docs/anonymity.md has the example). Repair only suppresses
+ * pooled nodes, never a frozen one: the pooled group with the smallest R among the failing
+ * member's maximal members inside, ties by id; with none left, the failing pooled node itself.
+ * Repeats to a fixed point. Nodes under different parents (or of different levels) in
+ * different waves cannot be pooled into one tree: nothing is published then.
  */
 export function decideQuarterPublication({
   waves,
@@ -339,12 +341,6 @@ export function decideQuarterPublication({
   return toPublication(pooled.postOrder, sets);
 }
 
-/** One failing check: what it may suppress (smallest R first) and, for (a), its own node. */
-interface Violation {
-  candidates: string[];
-  self: string | null;
-}
-
 function repairQuarter(
   pooled: Forest,
   forests: readonly Forest[],
@@ -353,59 +349,34 @@ function repairQuarter(
   d: number,
 ): void {
   const r = (id: string) => pooled.byId.get(id)!.respondents;
-  const small = (residual: number) => residual > 0 && residual < d;
+  const order = smallestFirst(r);
 
-  /** R of x@w not covered by frozen w-groups inside x, nor by pooled groups strictly inside x. */
-  const uncovered = (forest: Forest, frozenW: ReadonlySet<string>, x: string): number => {
-    let total = 0;
-    const stack = [x];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (frozenW.has(id) || (id !== x && published.has(id))) continue;
-      const node = forest.byId.get(id)!;
-      if (node.level === 'cell') total += node.respondents;
-      else stack.push(...forest.children.get(id)!);
-    }
-    return total;
-  };
-
-  /** (b) for z@w: the residual, and the pooled groups among its maximal published parts. */
-  const frozenCheck = (forest: Forest, frozenW: ReadonlySet<string>, z: string) => {
-    const parts = maximalPublishedBelow(forest, new Set([...frozenW, ...published]), z);
-    const residual =
-      forest.byId.get(z)!.respondents -
-      parts.reduce((sum, id) => sum + forest.byId.get(id)!.respondents, 0);
-    return { residual, pooledParts: parts.filter((id) => !frozenW.has(id) && published.has(id)) };
-  };
-
-  const firstViolation = (): Violation | null => {
+  /** The first member of some wave's family whose remainder is in 1..D-1, with what may go. */
+  const firstViolation = (): { candidates: string[]; self: string | null } | null => {
     for (const x of pooled.postOrder) {
-      // (b): frozen x@w with the pooled groups inside it.
       for (let w = 0; w < forests.length; w++) {
         const forest = forests[w]!;
-        if (!forest.byId.has(x) || !frozen[w]!.has(x)) continue;
-        const { residual, pooledParts } = frozenCheck(forest, frozen[w]!, x);
-        // A frozen-only failure cannot be repaired here (and INV-2 of the wave excludes it).
-        if (small(residual) && pooledParts.length > 0)
-          return { candidates: pooledParts, self: null };
+        const isFrozen = frozen[w]!.has(x);
+        if (!forest.byId.has(x) || !(isFrozen || published.has(x))) continue;
+        const members = new Set([...frozen[w]!, ...published]);
+        const parts = maximalPublishedBelow(forest, members, x);
+        const residual =
+          forest.byId.get(x)!.respondents -
+          parts.reduce((sum, id) => sum + forest.byId.get(id)!.respondents, 0);
+        if (residual <= 0 || residual >= d) continue;
+        const candidates = parts.filter((id) => !frozen[w]!.has(id) && published.has(id));
+        // A frozen member failing with frozen parts only cannot be repaired here (and the
+        // wave's own INV-2 excludes it): nothing pooled is involved, so nothing to suppress.
+        if (candidates.length === 0 && isFrozen) continue;
+        return { candidates, self: isFrozen ? null : x };
       }
-      // (a): pooled p(x) with everything published inside it.
-      if (!published.has(x)) continue;
-      let residual = 0;
-      for (let w = 0; w < forests.length; w++) {
-        if (forests[w]!.byId.has(x)) residual += uncovered(forests[w]!, frozen[w]!, x);
-      }
-      if (small(residual))
-        return { candidates: maximalPublishedBelow(pooled, published, x), self: x };
     }
     return null;
   };
 
-  const order = smallestFirst(r);
   for (let violation = firstViolation(); violation; violation = firstViolation()) {
     const [first] = [...violation.candidates].sort(order);
     if (first !== undefined) published.delete(first);
-    else if (violation.self !== null) published.delete(violation.self);
-    else break;
+    else published.delete(violation.self!);
   }
 }
