@@ -25,6 +25,8 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { sessionPlugin } from './plugins/session.ts';
+import { actionRoutes } from './results/actions.routes.ts';
+import { resultsRoutes } from './results/results.routes.ts';
 import { readWebBuild, webRoutes } from './web/web.routes.ts';
 
 declare module 'fastify' {
@@ -108,6 +110,8 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
     await api.register(waveRoutes, { db, waves });
     await api.register(officerRoutes, deps);
     await api.register(contentRoutes, deps);
+    await api.register(resultsRoutes, deps);
+    await api.register(actionRoutes, deps);
   });
   // Anonymous submission: a sibling context, so no cookie, session or CSRF plugin runs there.
   await app.register(submitRoutes, deps);

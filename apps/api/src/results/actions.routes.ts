@@ -1,0 +1,120 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  NodeParams,
+  SaveTeamActionBody,
+  TeamAction,
+  TeamActionList,
+  type ActionStatus,
+  type Theme,
+} from '@teamspiegel/contracts';
+import type { Db, TeamActionRow } from '@teamspiegel/db';
+import type { Actor } from '../access.repository.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
+import type { Clock } from '../clock.ts';
+import { forbidden } from '../errors.ts';
+import { errorResponses } from '../http.ts';
+import { actorOf } from '../plugins/authz.ts';
+import { loadWaveAccess, recordableNodes, viewerOf, viewsResults } from './access.ts';
+import { findAction, listActions, upsertAction, wavesWithNode } from './results.repository.ts';
+
+const toAction = (row: TeamActionRow): TeamAction => ({
+  id: row.id,
+  nodeId: row.node_id,
+  quarter: row.quarter,
+  what: row.what,
+  theme: row.theme as Theme,
+  due: row.due,
+  status: row.status as ActionStatus,
+  updatedAt: row.updated_at,
+});
+
+/**
+ * Whoever may see the team's node may read its actions: in the latest closed wave that has the
+ * node and shows it to them; and the team's own leads and members today, also in a wave where
+ * their team answered inside a larger group.
+ */
+async function mayReadActions(db: Db, actor: Actor, nodeId: string): Promise<boolean> {
+  const viewer = viewerOf(actor);
+  if (!viewsResults(viewer)) return false;
+  if ([...viewer.leads, ...viewer.members].some((u) => u.isTeam && u.unitId === nodeId)) {
+    return true;
+  }
+  const waves = await wavesWithNode(db, nodeId, 'wave');
+  for (const wave of waves.reverse()) {
+    const access = await loadWaveAccess(db, viewer, wave.id, 'wave');
+    if (access.allowed.has(nodeId)) return true;
+  }
+  return false;
+}
+
+/** "You said, we did": one agreed action per team and quarter, recorded by the team's lead. */
+export function actionRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get(
+    '/api/v1/results/nodes/:nodeId/actions',
+    {
+      config: { permission: 'session' },
+      schema: { params: NodeParams, response: { 200: TeamActionList, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { nodeId } = request.params;
+      if (!(await mayReadActions(db, actor, nodeId))) throw forbidden();
+      return { items: (await listActions(db, nodeId)).map(toAction) };
+    },
+  );
+
+  r.put(
+    '/api/v1/results/nodes/:nodeId/actions',
+    {
+      config: { permission: 'session' },
+      schema: {
+        params: NodeParams,
+        body: SaveTeamActionBody,
+        response: { 200: TeamAction, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { nodeId } = request.params;
+      // Only a lead of that team today (a lead membership of the team unit).
+      if (!recordableNodes(viewerOf(actor)).includes(nodeId)) throw forbidden();
+      const team = actor.grants.find((g) => g.role === 'team_lead' && g.unitId === nodeId)!;
+      const body = request.body;
+      const saved = await db.transaction().execute(async (trx) => {
+        const existing = await findAction(trx, nodeId, body.quarter);
+        const row = await upsertAction(trx, {
+          existing,
+          nodeId,
+          body,
+          personId: actor.personId,
+          at: clock.now().toISOString(),
+        });
+        await recordAudit(trx, clock.now(), {
+          actorId: actor.personId,
+          scopePath: team.unitPath,
+          action: 'results.action_saved',
+          targetType: 'team_action',
+          targetId: row.id,
+          details: {
+            nodeId,
+            quarter: body.quarter,
+            oldWhat: existing?.what ?? null,
+            newWhat: row.what,
+            oldTheme: existing?.theme ?? null,
+            newTheme: row.theme,
+            oldDue: existing?.due ?? null,
+            newDue: row.due,
+            oldStatus: existing?.status ?? null,
+            newStatus: row.status,
+          },
+        });
+        return row;
+      });
+      return toAction(saved);
+    },
+  );
+}

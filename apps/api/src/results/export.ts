@@ -1,0 +1,119 @@
+/**
+ * The CSV export: exactly the published tables (themes and items) of the nodes the viewer may
+ * open, one row per published value. A suppressed node or value is a row with the marker
+ * "suppressed" and empty numbers, never a count (INV-10). Comments are not exported.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { NodeRef, Period, PublishedNode } from '@teamspiegel/contracts';
+
+export const CSV_COLUMNS = [
+  'wave_id',
+  'period',
+  'node_id',
+  'node_name',
+  'node_kind',
+  'parent_node_id',
+  'table',
+  'key',
+  'status',
+  'respondents',
+  'participation_band',
+  'n',
+  'score',
+  'low',
+  'high',
+  'change',
+  'favourable_pct',
+  'dont_know_pct',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+type Cell = string | number | boolean | null | undefined;
+type Row = Partial<Record<Column, Cell>>;
+
+export interface ExportNode {
+  node: NodeRef;
+  /** The published node, or null when suppressed. */
+  published: PublishedNode | null;
+}
+
+/**
+ * A cell a spreadsheet would run as a formula (OWASP "CSV injection"): starting with =, +, -,
+ * @, tab or carriage return. Prefixing a single quote makes it plain text.
+ */
+export function neutralise(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function rowsOf(waveId: string, period: Period, entry: ExportNode): Row[] {
+  const { node, published } = entry;
+  const base: Row = {
+    wave_id: waveId,
+    period,
+    node_id: node.nodeId,
+    node_name: node.name,
+    node_kind: node.kind,
+    parent_node_id: node.parentNodeId,
+  };
+  if (!published) return [{ ...base, table: 'node', status: 'suppressed' }];
+  const rows: Row[] = [
+    {
+      ...base,
+      table: 'node',
+      status: 'published',
+      respondents: published.respondents,
+      participation_band: published.participationBand,
+    },
+  ];
+  for (const theme of published.themes) {
+    rows.push(
+      'suppressed' in theme
+        ? { ...base, table: 'theme', key: theme.theme, status: 'suppressed' }
+        : {
+            ...base,
+            table: 'theme',
+            key: theme.theme,
+            status: 'published',
+            n: theme.n,
+            score: theme.score,
+            low: theme.low,
+            high: theme.high,
+            change: theme.change.verdict,
+          },
+    );
+  }
+  for (const item of published.items) {
+    rows.push(
+      'suppressed' in item
+        ? { ...base, table: 'item', key: item.itemId, status: 'suppressed' }
+        : {
+            ...base,
+            table: 'item',
+            key: item.itemId,
+            status: 'published',
+            n: item.n,
+            score: item.pomp,
+            low: item.low,
+            high: item.high,
+            favourable_pct: item.favourablePct,
+            dont_know_pct: item.dontKnowPct,
+          },
+    );
+  }
+  return rows;
+}
+
+/** The export as CSV text (RFC 4180 quoting by csv-stringify), every cell neutralised. */
+export function resultsCsv(options: {
+  waveId: string;
+  period: Period;
+  nodes: readonly ExportNode[];
+}): string {
+  const records = options.nodes.flatMap((entry) =>
+    rowsOf(options.waveId, options.period, entry).map((row) =>
+      CSV_COLUMNS.map((column) => neutralise(row[column])),
+    ),
+  );
+  return stringify([[...CSV_COLUMNS], ...records], { record_delimiter: '\r\n' });
+}

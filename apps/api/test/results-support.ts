@@ -1,0 +1,182 @@
+/**
+ * Fixtures for the results API tests: closed waves with a published tree written straight into
+ * published_node, as the close would leave it. These tests are about who may read what, not
+ * how it was computed (that is the publishing tests' job).
+ */
+import type { NodeKind, Period, PublishedNode } from '@teamspiegel/contracts';
+import type { Db } from '@teamspiegel/db';
+import { createProgramme } from '../src/collection/programmes.routes.ts';
+import { insertPlannedWave } from '../src/collection/waves.service.ts';
+import { TODAY, type TestApp } from './helpers.ts';
+import { unitIdByCode } from './support.ts';
+
+export type Payload = Omit<PublishedNode, 'waveId' | 'nodeId' | 'period' | 'node'>;
+
+/** A published node's stored fields: one theme and one anchor item shown, one of each hidden. */
+export function published(respondents: number, score = 62.5): Payload {
+  return {
+    respondents,
+    eligibleBand: '10-19',
+    participationBand: '>60%',
+    interpretWithCare: false,
+    trendAllowed: true,
+    themes: [
+      {
+        theme: 'psychological_safety',
+        score,
+        low: score - 8.1,
+        high: score + 8.1,
+        n: respondents,
+        change: { verdict: 'none' },
+      },
+      { theme: 'inclusion', suppressed: true },
+    ],
+    items: [
+      {
+        itemId: 'ps.raise_problems',
+        anchor: true,
+        n: respondents,
+        mean: 3.6,
+        pomp: 65,
+        low: 55.2,
+        high: 74.8,
+        dontKnowPct: 0,
+      },
+      { itemId: 'inc.at_home', anchor: true, suppressed: true },
+    ],
+    recommendation: { suppressed: true },
+    comments: { suppressed: true },
+  };
+}
+
+/** A node of a fixture tree: `<unit code>` or `<unit code>~remainder|~leadership`. */
+export type Entry = readonly [key: string, payload: Payload | Record<string, unknown> | null];
+
+export interface FixtureNode {
+  nodeId: string;
+  unitId: string;
+  kind: NodeKind;
+  parentNodeId: string | null;
+  name: string;
+}
+
+/** Resolves a fixture key to the node it names, with its parent as publishing builds it. */
+export async function fixtureNode(db: Db, key: string): Promise<FixtureNode> {
+  const [code, suffix] = key.split('~') as [string, string | undefined];
+  const unit = await db
+    .selectFrom('unit')
+    .select(['id', 'parent_id', 'kind', 'name'])
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
+  if (suffix === 'remainder' || suffix === 'leadership') {
+    return {
+      nodeId: `${unit.id}~${suffix}`,
+      unitId: unit.id,
+      kind: suffix,
+      parentNodeId: unit.id,
+      name: unit.name,
+    };
+  }
+  return {
+    nodeId: unit.id,
+    unitId: unit.id,
+    kind: unit.kind === 'team' ? 'team' : 'unit',
+    parentNodeId: unit.parent_id,
+    name: unit.name,
+  };
+}
+
+export const nodeIdOf = async (db: Db, key: string): Promise<string> =>
+  (await fixtureNode(db, key)).nodeId;
+
+/** Writes a published tree (entries in tree order) for a wave and period. */
+export async function publishTree(
+  db: Db,
+  waveId: string,
+  period: Period,
+  entries: readonly Entry[],
+): Promise<void> {
+  for (const [position, [key, payload]] of entries.entries()) {
+    const node = await fixtureNode(db, key);
+    await db
+      .insertInto('published_node')
+      .values({
+        wave_id: waveId,
+        period,
+        node_id: node.nodeId,
+        unit_id: node.unitId,
+        kind: node.kind,
+        parent_node_id: node.parentNodeId,
+        name: node.name,
+        position,
+        payload: payload === null ? null : JSON.stringify(payload),
+        classes: JSON.stringify(payload === null ? [] : ['score']),
+      })
+      .execute();
+  }
+}
+
+/** A programme on the corps with `count` closed waves four weeks apart, oldest first. */
+export async function closedWaves(
+  t: TestApp,
+  count: number,
+  name = 'Results test',
+): Promise<string[]> {
+  const { programmeId, waveId } = await createProgramme(t.db, t.clock, {
+    rootUnitId: await unitIdByCode(t.db, 'NL'),
+    name,
+    firstOpensOn: '2026-06-01',
+    cadenceDays: 28,
+    windowDays: 14,
+    commentQuestion: true,
+  });
+  const programme = await t.db
+    .selectFrom('programme')
+    .selectAll()
+    .where('id', '=', programmeId)
+    .executeTakeFirstOrThrow();
+  const waves = [waveId];
+  for (let sequence = 2; sequence <= count; sequence += 1) {
+    const opensOn = new Date(Date.parse('2026-06-01') + (sequence - 1) * 28 * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    waves.push(await insertPlannedWave(t.db, t.clock, programme, sequence, opensOn));
+  }
+  await t.db
+    .updateTable('wave')
+    .set({ state: 'closed', closed_at: `${TODAY}T08:00:00.000Z` })
+    .where('id', 'in', waves)
+    .execute();
+  return waves;
+}
+
+/** Stored rows of a wave, as the API must answer them: identity plus the stored payload. */
+export async function storedResult(
+  db: Db,
+  waveId: string,
+  period: Period,
+  nodeId: string,
+): Promise<Record<string, unknown>> {
+  const row = await db
+    .selectFrom('published_node')
+    .selectAll()
+    .where('wave_id', '=', waveId)
+    .where('period', '=', period)
+    .where('node_id', '=', nodeId)
+    .executeTakeFirstOrThrow();
+  const identity = {
+    waveId,
+    nodeId,
+    period,
+    node: {
+      nodeId,
+      unitId: row.unit_id,
+      kind: row.kind,
+      name: row.name,
+      parentNodeId: row.parent_node_id,
+    },
+  };
+  return row.payload === null
+    ? { ...identity, suppressed: true }
+    : { ...(JSON.parse(row.payload) as Record<string, unknown>), ...identity };
+}
