@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { CompiledQuery } from 'kysely';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SubmitAccepted, SubmitBody } from '@teamspiegel/contracts';
 import { answerProblems, type TallyItem } from '@teamspiegel/core';
@@ -18,6 +18,35 @@ import { parseJsonArray } from './waves.repository.ts';
 import type { SealedAnswers } from './waves.service.ts';
 
 const RECEIVED = { status: 'received' } as const;
+
+/**
+ * Stores (or replaces) a response only while the wave is open: open means the state and the
+ * window, so an answer arriving after the close began, or on the close date, is refused
+ * instead of being stored and never counted. Written once as SQL text: building and compiling
+ * the same query on every request cost more than the statement itself.
+ * Parameters: token key, wave id, cell id, sealed answers, wave id, today.
+ */
+const STORE_RESPONSE_SQL = `insert into response (token_key, wave_id, cell_id, sealed)
+select ?, ?, ?, ?
+where exists (select 1 from wave where id = ? and state = 'open' and closes_on > ?)
+on conflict (token_key) do update set sealed = excluded.sealed`;
+
+/** The UTC date of `now`, recomputed only when the day changes (read on every submission). */
+function dailyDate(clock: Clock): () => string {
+  let date = '';
+  let dayStart = 0;
+  let dayEnd = 0;
+  return () => {
+    const now = clock.now();
+    const t = now.getTime();
+    if (t < dayStart || t >= dayEnd) {
+      date = dateOf(now);
+      dayStart = Date.parse(`${date}T00:00:00.000Z`);
+      dayEnd = dayStart + 86_400_000;
+    }
+    return date;
+  };
+}
 
 /** What a JSON answer from /submit needs of the security headers: no sniffing, caching or referrer. */
 const SUBMIT_HEADERS = {
@@ -45,6 +74,10 @@ const INVALID_TOKEN = new AppError(400, 'invalid_token', 'This token is not vali
 export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) {
   const { db, config, clock } = opts;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const today = dailyDate(clock);
+  // Nothing is logged here (A14); one silent logger serves every request instead of a child
+  // logger made per request only to be silenced.
+  let silent: FastifyBaseLogger | undefined;
   /**
    * What a cell's submissions are checked against never changes once the cell has its key
    * (key, items, comment question), so it is read once per cell. Whether the wave is still
@@ -86,6 +119,7 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
     '/submit/v1/responses',
     {
       logLevel: 'silent',
+      childLoggerFactory: (logger) => (silent ??= logger.child({}, { level: 'silent' })),
       // Helmet's per-request header work is a third of this route's cost; a JSON endpoint
       // needs only the few headers set below.
       helmet: false,
@@ -135,18 +169,18 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
       const sealed = toBase64url(
         seal(dataKey, Buffer.from(JSON.stringify(payload)), answersAad(body.waveId, body.cellId)),
       );
-      // Last one counts: the same token replaces its earlier answers (A27).
-      // One statement stores (or replaces) the answers only while the wave is open: open means
-      // the state and the window, so an answer arriving after the close began, or on the close
-      // date, is refused instead of being stored and never counted (last one counts, A27).
-      const stored = await sql`
-        insert into response (token_key, wave_id, cell_id, sealed)
-        select ${toBase64url(spentTokenKey(token.nonce))}, ${body.waveId}, ${body.cellId}, ${sealed}
-        where exists (
-          select 1 from wave
-          where id = ${body.waveId} and state = 'open' and closes_on > ${dateOf(clock.now())}
-        )
-        on conflict (token_key) do update set sealed = excluded.sealed`.execute(db);
+      // Last one counts: the same token replaces its earlier answers (A27), and only while the
+      // wave is open (STORE_RESPONSE_SQL).
+      const stored = await db.executeQuery(
+        CompiledQuery.raw(STORE_RESPONSE_SQL, [
+          toBase64url(spentTokenKey(token.nonce)),
+          body.waveId,
+          body.cellId,
+          sealed,
+          body.waveId,
+          today(),
+        ]),
+      );
       if (Number(stored.numAffectedRows ?? 0) === 0) {
         throw conflict('wave_not_open', 'This wave is not open.');
       }

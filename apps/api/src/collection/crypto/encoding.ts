@@ -24,10 +24,23 @@ export function toBase64url(bytes: Uint8Array): string {
 export function fromBase64urlStrict(text: string, byteLength?: number): Buffer | null {
   if (typeof text !== 'string' || !BASE64URL.test(text) || text.length % 4 === 1) return null;
   if (byteLength !== undefined && text.length !== base64urlLength(byteLength)) return null;
-  const bytes = Buffer.from(text, 'base64url');
-  // Rejects "AB" next to "AA": both decode to the same byte, only one is canonical.
-  if (bytes.toString('base64url') !== text) return null;
-  return bytes;
+  // Rejects "AB" next to "AA": both decode to the same byte, only one is canonical. The last
+  // character of a partial group carries unused low bits (4 after 2 characters, 2 after 3);
+  // the canonical spelling has them zero. (Same test as re-encoding and comparing, cheaper.)
+  const partial = text.length % 4;
+  if (partial !== 0) {
+    const unused = partial === 2 ? 0b1111 : 0b11;
+    if (sextet(text.charCodeAt(text.length - 1)) & unused) return null;
+  }
+  return Buffer.from(text, 'base64url');
+}
+
+/** The 6-bit value of a base64url character already checked against BASE64URL. */
+function sextet(code: number): number {
+  if (code >= 65 && code <= 90) return code - 65; // A-Z
+  if (code >= 97 && code <= 122) return code - 71; // a-z
+  if (code >= 48 && code <= 57) return code + 4; // 0-9
+  return code === 45 ? 62 : 63; // '-' or '_'
 }
 
 /** The length of the unpadded base64url text of `byteLength` bytes. */

@@ -4,7 +4,7 @@
 // signature, which is an ordinary RSASSA-PSS signature (SHA-384, MGF1 SHA-384, 48-byte salt)
 // over the prepared message.
 
-import { constants, createHash, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, createVerify, type KeyObject } from 'node:crypto';
 import { modulusBytes } from './blind-sign.ts';
 import { base64urlLength, fromBase64urlStrict, SAFE_ID } from './encoding.ts';
 
@@ -76,12 +76,13 @@ export function verifyTokenSignature(
 ): boolean {
   try {
     if (signature.length !== modulusBytes(publicKey)) return false;
-    return verify(
-      'sha384',
-      prepared,
-      { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_BYTES },
-      signature,
-    );
+    // A Verify object, not crypto.verify(): the same check, measurably cheaper per call.
+    return createVerify('sha384')
+      .update(prepared)
+      .verify(
+        { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_SALT_BYTES },
+        signature,
+      );
   } catch {
     return false;
   }
