@@ -350,33 +350,94 @@ function repairQuarter(
 ): void {
   const r = (id: string) => pooled.byId.get(id)!.respondents;
   const order = smallestFirst(r);
+  const members = frozen.map((f) => new Set([...f, ...published]));
 
-  /** The first member of some wave's family whose remainder is in 1..D-1, with what may go. */
-  const firstViolation = (): { candidates: string[]; self: string | null } | null => {
-    for (const x of pooled.postOrder) {
-      for (let w = 0; w < forests.length; w++) {
-        const forest = forests[w]!;
-        const isFrozen = frozen[w]!.has(x);
-        if (!forest.byId.has(x) || !(isFrozen || published.has(x))) continue;
-        const members = new Set([...frozen[w]!, ...published]);
-        const parts = maximalPublishedBelow(forest, members, x);
-        const residual =
-          forest.byId.get(x)!.respondents -
-          parts.reduce((sum, id) => sum + forest.byId.get(id)!.respondents, 0);
-        if (residual <= 0 || residual >= d) continue;
-        const candidates = parts.filter((id) => !frozen[w]!.has(id) && published.has(id));
-        // A frozen member failing with frozen parts only cannot be repaired here (and the
-        // wave's own INV-2 excludes it): nothing pooled is involved, so nothing to suppress.
-        if (candidates.length === 0 && isFrozen) continue;
-        return { candidates, self: isFrozen ? null : x };
-      }
+  /** x's failing wave, if any: the pooled parts it may lose and whether x itself may go. */
+  const check = (x: string): { candidates: string[]; self: string | null } | null => {
+    for (let w = 0; w < forests.length; w++) {
+      const forest = forests[w]!;
+      const isFrozen = frozen[w]!.has(x);
+      if (!forest.byId.has(x) || !members[w]!.has(x)) continue;
+      const parts = maximalPublishedBelow(forest, members[w]!, x);
+      const residual =
+        forest.byId.get(x)!.respondents -
+        parts.reduce((sum, id) => sum + forest.byId.get(id)!.respondents, 0);
+      if (residual <= 0 || residual >= d) continue;
+      const candidates = parts.filter((id) => !frozen[w]!.has(id) && published.has(id));
+      // A frozen member failing with frozen parts only cannot be repaired here (and the
+      // wave's own INV-2 excludes it): nothing pooled is involved, so nothing to suppress.
+      if (candidates.length === 0 && isFrozen) continue;
+      return { candidates, self: isFrozen ? null : x };
     }
     return null;
   };
 
-  for (let violation = firstViolation(); violation; violation = firstViolation()) {
+  // Always repair the first failing node in post-order. A suppression changes only the
+  // remainders of the suppressed node's ancestors, so only they are checked again.
+  const index = new Map(pooled.postOrder.map((id, i) => [id, i]));
+  const queue = new MinQueue(pooled.postOrder.length);
+  pooled.postOrder.forEach((_, i) => queue.push(i));
+  for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
+    const x = pooled.postOrder[i]!;
+    const violation = check(x);
+    if (!violation) continue;
     const [first] = [...violation.candidates].sort(order);
-    if (first !== undefined) published.delete(first);
-    else published.delete(violation.self!);
+    const gone = first ?? violation.self!;
+    published.delete(gone);
+    forests.forEach((_, w) => {
+      if (!frozen[w]!.has(gone)) members[w]!.delete(gone);
+    });
+    queue.push(i);
+    for (
+      let at = pooled.byId.get(gone)!.parentId;
+      at !== null;
+      at = pooled.byId.get(at)!.parentId
+    ) {
+      queue.push(index.get(at)!);
+    }
+  }
+}
+
+/** A min-priority queue of small whole numbers, each held at most once. */
+class MinQueue {
+  private readonly heap: number[] = [];
+  private readonly queued: boolean[];
+  constructor(size: number) {
+    this.queued = new Array<boolean>(size).fill(false);
+  }
+
+  push(value: number): void {
+    if (this.queued[value]) return;
+    this.queued[value] = true;
+    const heap = this.heap;
+    heap.push(value);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]! <= heap[i]!) break;
+      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+      i = parent;
+    }
+  }
+
+  pop(): number | undefined {
+    const heap = this.heap;
+    if (heap.length === 0) return undefined;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && heap[left]! < heap[smallest]!) smallest = left;
+        if (right < heap.length && heap[right]! < heap[smallest]!) smallest = right;
+        if (smallest === i) break;
+        [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
+        i = smallest;
+      }
+    }
+    this.queued[top] = false;
+    return top;
   }
 }
