@@ -12,7 +12,6 @@ import {
   type Comparison,
   type ItemResult,
   type Item,
-  type ItemScore,
   type PublishedNode,
   type ReportingLevel,
   type Theme,
@@ -251,37 +250,40 @@ function summariseItem(
   let recodedSum = 0;
   const moments: Moments = { n: valid, sum: 0, sumSq: 0 };
   const recoded = new Array<number>(raw.length).fill(0);
-  raw.forEach((count, index) => {
+  for (let index = 0; index < raw.length; index++) {
+    const count = raw[index]!;
     const value = recode(item, item.min + index);
     const p = pomp(item, value);
     recoded[value - item.min]! += count;
     recodedSum += count * value;
     moments.sum += count * p;
     moments.sumSq += count * p * p;
-  });
+  }
   const interval = meanOnScale(meanInterval(moments));
-  const result: ItemScore = {
-    itemId: item.id,
-    anchor,
-    n: valid,
-    mean: roundTo(recodedSum / valid, ONE_DECIMAL),
-    pomp: interval.score,
-    low: interval.low,
-    high: interval.high,
-    dontKnowPct: pct(dontKnow, valid + dontKnow),
-  };
-  if (!distributionShown(cls, classes, valid, t)) return result;
+  const mean = roundTo(recodedSum / valid, ONE_DECIMAL);
+  const dontKnowPct = pct(dontKnow, valid + dontKnow);
+  const { score, low, high } = interval;
+  if (!distributionShown(cls, classes, valid, t)) {
+    return { itemId: item.id, anchor, n: valid, mean, pomp: score, low, high, dontKnowPct };
+  }
   const { favourableFrom, unfavourableTo } = favourableCut(item);
   let favourable = 0;
   let unfavourable = 0;
-  recoded.forEach((count, index) => {
+  for (let index = 0; index < recoded.length; index++) {
     const value = item.min + index;
-    if (value >= favourableFrom) favourable += count;
-    if (value <= unfavourableTo) unfavourable += count;
-  });
+    if (value >= favourableFrom) favourable += recoded[index]!;
+    if (value <= unfavourableTo) unfavourable += recoded[index]!;
+  }
   const wilson = wilsonInterval(favourable, valid);
   return {
-    ...result,
+    itemId: item.id,
+    anchor,
+    n: valid,
+    mean,
+    pomp: score,
+    low,
+    high,
+    dontKnowPct,
     favourablePct: pct(favourable, valid),
     favourableLow: roundTo(100 * wilson.low, WHOLE),
     favourableHigh: roundTo(100 * wilson.high, WHOLE),

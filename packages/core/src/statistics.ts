@@ -168,12 +168,28 @@ export function tCdf(t: number, df: number): number {
   return t >= 0 ? 1 - upper : upper;
 }
 
+// A close scores thousands of nodes with the same few whole degrees of freedom: remember them.
+const quantileCache = new Map<string, number>();
+const QUANTILE_CACHE_SIZE = 4096;
+
 /** Student's t quantile: the t with P(T <= t) = p, for 0 < p < 1 and df > 0. */
 export function tQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`p must lie strictly between 0 and 1: ${p}`);
   if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive: ${df}`);
   if (p === 0.5) return 0;
   if (p < 0.5) return -tQuantile(1 - p, df);
+  if (!Number.isInteger(df)) return solveTQuantile(p, df);
+  const key = `${p}|${df}`;
+  let t = quantileCache.get(key);
+  if (t === undefined) {
+    t = solveTQuantile(p, df);
+    if (quantileCache.size >= QUANTILE_CACHE_SIZE) quantileCache.clear();
+    quantileCache.set(key, t);
+  }
+  return t;
+}
+
+function solveTQuantile(p: number, df: number): number {
   const q = 1 - p;
   // Bracket the root of tail(t) = q (tail falls from 0.5 at t = 0), then Newton with bisection.
   let lo = 0;
@@ -307,10 +323,16 @@ export function recommendationScore(counts: ReadonlyMap<number, number>): {
 export function roundTo(value: number, decimals: number): number {
   if (!Number.isFinite(value)) throw new RangeError(`cannot round ${value}`);
   const magnitude = Math.abs(value);
-  const text = String(magnitude);
-  // Very small or large numbers print in exponent form, where decimal shifting does not apply.
-  const rounded = text.includes('e')
-    ? Math.round(magnitude * 10 ** decimals) / 10 ** decimals
-    : Number(`${Math.round(Number(`${text}e${decimals}`))}e-${decimals}`);
+  const scale = 10 ** decimals;
+  const scaled = magnitude * scale;
+  let rounded = Math.round(scaled) / scale;
+  // Only near a half can binary error decide (1.005 is 1.00499999... in binary): decide those on
+  // the decimal form, the way a reader rounds. Exponent forms (tiny or huge) are never halves.
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) {
+    const text = String(magnitude);
+    if (!text.includes('e')) {
+      rounded = Number(`${Math.round(Number(`${text}e${decimals}`))}e-${decimals}`);
+    }
+  }
   return value < 0 && rounded !== 0 ? -rounded : rounded;
 }

@@ -284,6 +284,22 @@ test('rounding is half away from zero on the decimal form, never -0 (INV-10)', (
     assert.is(roundTo(value, decimals), expected, `${value} to ${decimals}`);
   }
   assert.ok(Object.is(roundTo(-0.04, 1), 0), 'no negative zero');
+  // Any value: the same as rounding its printed decimal form, and within half a unit.
+  fc.assert(
+    fc.property(
+      fc.double({ min: -1000, max: 1000, noNaN: true }),
+      fc.integer({ min: 0, max: 2 }),
+      (value, decimals) => {
+        const rounded = roundTo(value, decimals);
+        const text = String(Math.abs(value));
+        if (!text.includes('e')) {
+          const byText = Number(`${Math.round(Number(`${text}e${decimals}`))}e-${decimals}`);
+          assert.is(Math.abs(rounded), byText, String(value));
+        }
+        return Math.abs(rounded - value) <= 0.5 * 10 ** -decimals + 1e-9;
+      },
+    ),
+  );
 });
 
 test.run();
