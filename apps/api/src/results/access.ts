@@ -15,8 +15,13 @@
 import type { Period } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import type { Actor } from '../access.repository.ts';
-import { eligibilityCell, loadTree, type TreeRow } from './results.repository.ts';
-import { type CellKind, cellNodeId } from './tree.ts';
+import {
+  cellNodeId,
+  eligibilityCell,
+  loadTree,
+  type CellKind,
+  type TreeRow,
+} from './results.repository.ts';
 
 export interface ViewerUnit {
   unitId: string;
@@ -107,7 +112,7 @@ export function groupOfUnit(
 export interface WaveAccess {
   /** Node ids the viewer may open in this wave and period. */
   allowed: Set<string>;
-  /** The viewer's own starting points, in order: own groups, led teams, then role roots. */
+  /** Where to start, in order: the tops of assigned roles, then own groups and led teams. */
   home: string[];
   /** Where the viewer's team answered when it had no node of its own this wave (INV-11). */
   mergedInto: string | null;
@@ -128,49 +133,57 @@ export function waveAccess(options: {
   const allowed = new Set<string>();
   const home: string[] = [];
   let mergedInto: string | null = null;
-
-  const withAncestors = (nodeId: string) => {
-    let current = byId.get(nodeId);
-    while (current && !allowed.has(current.nodeId)) {
-      allowed.add(current.nodeId);
-      current = current.parentNodeId === null ? undefined : byId.get(current.parentNodeId);
-    }
-  };
   const addHome = (nodeId: string) => {
     if (!home.includes(nodeId)) home.push(nodeId);
   };
 
+  // Assigned roles: whole subtrees (works council: unit nodes only). Their tops come first
+  // in `home`: a chief starts at their unit, HR at the root.
+  const inSubtree = (row: TreeRow) => viewer.subtrees.some((p) => row.unitPath.startsWith(p));
+  const inCouncil = (row: TreeRow) =>
+    row.kind === 'unit' && viewer.council.some((p) => row.unitPath.startsWith(p));
+  for (const row of tree) {
+    if (!inSubtree(row) && !inCouncil(row)) continue;
+    allowed.add(row.nodeId);
+    if (row.parentNodeId === null || !allowed.has(row.parentNodeId)) addHome(row.nodeId);
+  }
+
+  // Memberships today: the viewer's own groups and every ancestor of them.
+  const own = new Set<string>();
+  const withAncestors = (nodeId: string) => {
+    let current = byId.get(nodeId);
+    while (current && !own.has(current.nodeId)) {
+      own.add(current.nodeId);
+      allowed.add(current.nodeId);
+      current = current.parentNodeId === null ? undefined : byId.get(current.parentNodeId);
+    }
+  };
+  // Where the viewer was placed at wave open, when that is at or above one of their units today.
+  const placed = options.eligibilityNodeId ? byId.get(options.eligibilityNodeId) : undefined;
+  const placedFor = (unit: ViewerUnit) =>
+    placed && unit.unitPath.includes(`/${placed.unitId}/`) ? placed : undefined;
   for (const [units, asLead] of [
     [viewer.members, false],
     [viewer.leads, true],
   ] as const) {
     for (const unit of units) {
-      const group = groupOfUnit(byId, unit, asLead);
+      let group = groupOfUnit(byId, unit, asLead);
+      // Without a node of its own, the exact cell beats the nearest remainder group.
+      const exact = asLead ? undefined : placedFor(unit);
+      if (exact && (!group || group.merged || !unit.isTeam)) {
+        group = { nodeId: exact.nodeId, merged: unit.isTeam };
+      }
       if (!group) continue;
       withAncestors(group.nodeId);
       addHome(group.nodeId);
       if (group.merged && mergedInto === null) mergedInto = group.nodeId;
     }
   }
-
-  const placed = options.eligibilityNodeId ? byId.get(options.eligibilityNodeId) : undefined;
-  if (placed && viewer.members.some((m) => m.unitPath.includes(`/${placed.unitId}/`))) {
-    withAncestors(placed.nodeId);
-    addHome(placed.nodeId);
-  }
-
-  const inSubtree = (row: TreeRow) => viewer.subtrees.some((p) => row.unitPath.startsWith(p));
-  const inCouncil = (row: TreeRow) =>
-    row.kind === 'unit' && viewer.council.some((p) => row.unitPath.startsWith(p));
-  const byRole = new Set<string>();
-  for (const row of tree) {
-    if (inSubtree(row) || inCouncil(row)) byRole.add(row.nodeId);
-  }
-  for (const row of tree) {
-    if (!byRole.has(row.nodeId)) continue;
-    allowed.add(row.nodeId);
-    // A role's starting point: the top of what the role shows.
-    if (row.parentNodeId === null || !byRole.has(row.parentNodeId)) addHome(row.nodeId);
+  // A newcomer answers in the parent's remainder group while their team has its own node (INV-8).
+  const exact = viewer.members.map(placedFor).find((p) => p !== undefined);
+  if (exact) {
+    withAncestors(exact.nodeId);
+    addHome(exact.nodeId);
   }
   return { allowed, home, mergedInto };
 }

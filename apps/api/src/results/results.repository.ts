@@ -7,6 +7,13 @@ import type { NodeKind, Period, SaveTeamActionBody } from '@teamspiegel/contract
 import type { Db, TeamActionRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 
+export type CellKind = 'team' | 'remainder' | 'leadership';
+
+/** The node a collection cell is published at (the publisher's naming, contracts NodeId). */
+export function cellNodeId(cell: { unitId: string; kind: CellKind }): string {
+  return cell.kind === 'team' ? cell.unitId : `${cell.unitId}~${cell.kind}`;
+}
+
 /** One node of a published tree without its payload: enough to decide who may open it. */
 export interface TreeRow {
   nodeId: string;

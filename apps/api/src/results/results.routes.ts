@@ -33,6 +33,7 @@ import type { Actor } from '../access.repository.ts';
 import { loadWaveAccess, recordableNodes, viewerOf, viewsResults, type Viewer } from './access.ts';
 import { resultsCsv, type ExportNode } from './export.ts';
 import {
+  cellNodeId,
   cellsOf,
   findClosedWave,
   listClosedWaves,
@@ -40,10 +41,10 @@ import {
   quarterWaveIds,
   themeTallies,
   wavesWithNode,
+  type CellKind,
   type ClosedWave,
   type TreeRow,
 } from './results.repository.ts';
-import { cellNodeId, type CellKind } from './tree.ts';
 
 export const nodeRef = (row: TreeRow): NodeRef => ({
   nodeId: row.nodeId,
