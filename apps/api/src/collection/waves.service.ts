@@ -13,6 +13,8 @@ import {
   createScrubber,
   tallyCell,
   type Answer,
+  type CellKind,
+  type CellTally,
   type RosterName,
 } from '@teamspiegel/core';
 import { compactAfterErasure, type Database, type Db } from '@teamspiegel/db';
@@ -22,6 +24,7 @@ import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { conflict } from '../errors.ts';
 import { currentOn } from '../org/periods.ts';
+import { insertPublication, preparePublication } from '../results/publish.ts';
 import { tallyItems } from './catalogue.ts';
 import { toBase64url } from './crypto/encoding.ts';
 import { KeyGenerationPool, type CellKeyPair } from './crypto/keys.ts';
@@ -311,7 +314,7 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
       const scrub = createScrubber(await rosterNames(db, waveId));
       const cells = await db
         .selectFrom('wave_cell')
-        .select('id')
+        .select(['id', 'unit_id', 'kind', 'eligible'])
         .where('wave_id', '=', waveId)
         .execute();
       const byCell = new Map(
@@ -337,10 +340,12 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
       const itemRows: NewRow<'wave_item_tally'>[] = [];
       const themeRows: NewRow<'wave_theme_tally'>[] = [];
       const commentRows: NewRow<'wave_comment'>[] = [];
+      const tallies = new Map<string, CellTally>();
       let counted = 0;
       for (const [cellId, group] of byCell) {
         if (++counted % YIELD_EVERY === 0) await yieldToEventLoop();
         const tally = tallyCell(items, group.responses);
+        tallies.set(cellId, tally);
         const key = { wave_id: waveId, cell_id: cellId };
         cellRows.push({ ...key, respondents: tally.respondents });
         for (const [itemId, options] of tally.items) {
@@ -355,6 +360,19 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
           commentRows.push({ id: toBase64url(randomBytes(16)), ...key, text });
       }
 
+      // The frozen results, computed from the same counts and stored with them (INV-7).
+      const published = await preparePublication(db, {
+        wave,
+        cells: cells.map((c) => ({
+          id: c.id,
+          unitId: c.unit_id,
+          kind: c.kind as CellKind,
+          eligible: c.eligible,
+        })),
+        tallies,
+        comments: new Map([...byCell].map(([cellId, group]) => [cellId, group.comments])),
+      });
+
       await db.transaction().execute(async (trx) => {
         const current = await findWave(trx, waveId);
         if (current?.state !== 'closing') return;
@@ -362,6 +380,7 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
         await insertInChunks(trx, 'wave_item_tally', itemRows);
         await insertInChunks(trx, 'wave_theme_tally', themeRows);
         await insertInChunks(trx, 'wave_comment', commentRows);
+        await insertPublication(trx, published);
         await trx.deleteFrom('response').where('wave_id', '=', waveId).execute();
         await trx.deleteFrom('participation').where('wave_id', '=', waveId).execute();
         const now = clock.now();
