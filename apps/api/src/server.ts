@@ -4,11 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, seedDemo } from '@teamspiegel/db/seed';
 import { buildApp } from './app.ts';
-import { createProgramme } from './collection/programmes.routes.ts';
-import { addDays } from './collection/waves.repository.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { dateOf, systemClock } from './clock.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { buildDemoHistory } from './demo/history.ts';
 
 /**
  * The demo password: TEAMSPIEGEL_DEMO_PASSWORD when set, else one generated at the first
@@ -24,27 +23,22 @@ function demoPassword(config: Config): { password: string; generated: boolean } 
 }
 
 /**
- * A pulse programme for each demo organisation whose first wave opened two days ago, so a
- * newcomer can answer at once; the scheduler prepares its keys and opens it at start.
+ * A pulse programme for each demo organisation with its history: six closed waves run through
+ * the real pipeline on past dates (src/demo/history.ts), and the current wave, which opened two
+ * days ago, planned so the scheduler opens it at start and a newcomer can answer at once.
  */
-async function seedDemoProgrammes(db: Db) {
-  const today = dateOf(systemClock.now());
-  const roots = await db
-    .selectFrom('unit')
-    .select(['id', 'name'])
-    .where('parent_id', 'is', null)
-    .orderBy('code')
-    .execute();
-  for (const root of roots) {
-    await createProgramme(db, systemClock, {
-      rootUnitId: root.id,
-      name: `Teamspiegel ${root.name}`,
-      firstOpensOn: addDays(today, -2),
-      cadenceDays: 28,
-      windowDays: 14,
-      commentQuestion: true,
-    });
-  }
+async function seedDemoProgrammes(db: Db, config: Config): Promise<string> {
+  const history = await buildDemoHistory({
+    db,
+    config,
+    now: systemClock.now(),
+    onProgress: (message) => console.log(message),
+  });
+  if (!history) return 'no pulse history (a programme existed already)';
+  return (
+    `${history.closedWaves} closed waves with ${history.responses} simulated answers ` +
+    `(${history.keys} signing keys, ${(history.ms / 1000).toFixed(1)} s), and the current wave`
+  );
 }
 
 async function main() {
@@ -62,10 +56,10 @@ async function main() {
         hashPassword,
         demoPassword: demo.password,
       });
-      await seedDemoProgrammes(db);
+      const pulse = await seedDemoProgrammes(db, config);
       console.log(
         `Seeded the demo organisation: ${summary.units} units, ${summary.people} people, ` +
-          'and a pulse programme per organisation with a wave open now.',
+          `and a pulse programme per organisation: ${pulse}.`,
       );
     }
   }
