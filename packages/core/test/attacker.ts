@@ -30,6 +30,9 @@ export interface AttackOptions {
   d: number;
   /** Stop after this many findings (default 10). */
   limit?: number;
+  /** Refuse (throw) rather than test more candidate groups than this (default 1,000,000), so
+   * a tree with very many small cells fails loudly instead of hanging a suite. */
+  maxChecks?: number;
 }
 
 export interface DerivableGroup {
@@ -99,6 +102,7 @@ export function derivableSmallGroups({
   respondents,
   d,
   limit = 10,
+  maxChecks = 1_000_000,
 }: AttackOptions): DerivableGroup[] {
   const r = (atom: string) => respondents.get(atom) ?? 0;
   const columns = [...new Set(groups.flatMap((g) => g.atoms))].filter((a) => r(a) > 0).sort();
@@ -116,11 +120,14 @@ export function derivableSmallGroups({
   const small = columns.filter((a) => r(a) < d);
   const found: DerivableGroup[] = [];
   const chosen: string[] = [];
+  let checks = 0;
   const visit = (from: number, total: number): void => {
     for (let i = from; i < small.length && found.length < limit; i++) {
       const atom = small[i]!;
       const sum = total + r(atom);
       if (sum >= d) continue;
+      if (++checks > maxChecks)
+        throw new Error(`attacker: more than ${maxChecks} candidate groups`);
       chosen.push(atom);
       const v = columns.map(() => 0n);
       for (const a of chosen) v[column.get(a)!] = 1n;
