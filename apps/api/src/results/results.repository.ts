@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NodeKind, Period, SaveTeamActionBody } from '@teamspiegel/contracts';
+import type { StatisticClass } from '@teamspiegel/core';
 import type { Db, TeamActionRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 
@@ -34,6 +35,10 @@ export interface ClosedWave {
   sequence: number;
   opensOn: string;
   closesOn: string;
+  /** JSON array of the wave's item ids. */
+  itemIds: string;
+  /** JSON of the thresholds in force, fixed at open. */
+  thresholds: string | null;
 }
 
 const waveColumns = [
@@ -43,6 +48,8 @@ const waveColumns = [
   'wave.sequence',
   'wave.opens_on as opensOn',
   'wave.closes_on as closesOn',
+  'wave.item_ids as itemIds',
+  'wave.thresholds',
 ] as const;
 
 /** A closed wave with a publication, or undefined (open, planned, unknown or not yet published). */
@@ -142,6 +149,24 @@ export async function loadPayloads(
     }
   }
   return result;
+}
+
+/** The statistic classes the engine decided for some nodes (never sent to a client). */
+export async function loadClasses(
+  db: Db,
+  waveId: string,
+  period: Period,
+  nodeIds: readonly string[],
+): Promise<Map<string, StatisticClass[]>> {
+  if (nodeIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('published_node')
+    .select(['node_id', 'classes'])
+    .where('wave_id', '=', waveId)
+    .where('period', '=', period)
+    .where('node_id', 'in', nodeIds)
+    .execute();
+  return new Map(rows.map((r) => [r.node_id, JSON.parse(r.classes) as StatisticClass[]]));
 }
 
 /** The node a person was placed in for a wave (the roster snapshot), as a cell: kind and unit. */

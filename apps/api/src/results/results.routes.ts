@@ -22,10 +22,20 @@ import {
   type Theme,
   type ThemeResult,
 } from '@teamspiegel/contracts';
-import { changeVerdict, roundTo, welchDifference, type Moments } from '@teamspiegel/core';
+import {
+  compareThemes,
+  effectiveThresholds,
+  toResultItem,
+  type CellTally,
+  type Moments,
+  type ResultItem,
+  type Thresholds,
+} from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
 import type { Clock } from '../clock.ts';
+import { allItems } from '../collection/catalogue.ts';
+import { parseJsonArray } from '../collection/waves.repository.ts';
 import { AppError, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
@@ -37,6 +47,7 @@ import {
   cellsOf,
   findClosedWave,
   listClosedWaves,
+  loadClasses,
   loadPayloads,
   quarterWaveIds,
   themeTallies,
@@ -108,18 +119,20 @@ function allowedRow(
   return row;
 }
 
-/** Difference of two published theme scores from their tallies (Welch, content.md). */
-function compareMoments(a: Moments, b: Moments) {
-  const interval = welchDifference(a, b);
-  return {
-    a: roundTo(a.sum / a.n, 1),
-    b: roundTo(b.sum / b.n, 1),
-    difference: roundTo(interval.difference, 1),
-    low: roundTo(interval.low, 1),
-    high: roundTo(interval.high, 1),
-    verdict: changeVerdict(interval),
-  };
+/** The wave's items as scoring needs them (the same items publishing scored). */
+function waveItems(wave: ClosedWave): ResultItem[] {
+  const byId = new Map(allItems().map((item) => [item.id, item]));
+  return parseJsonArray<string>(wave.itemIds).flatMap((id) => {
+    const item = byId.get(id);
+    return item ? [toResultItem(item)] : [];
+  });
 }
+
+const asTally = (themes: ReadonlyMap<string, Moments> | undefined): CellTally => ({
+  respondents: 0,
+  items: new Map(),
+  themes: new Map(themes ?? []),
+});
 
 const isCellKind = (kind: string): kind is CellKind =>
   kind === 'team' || kind === 'remainder' || kind === 'leadership';
@@ -358,29 +371,31 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       );
       const tallies =
         both.length > 0 ? await nodeTallies(db, wave, period, access.tree, [a, b]) : null;
+      const classes = both.length > 0 ? await loadClasses(db, waveId, period, [a, b]) : null;
+      const compared = tallies
+        ? compareThemes({
+            items: waveItems(wave),
+            a: { tally: asTally(tallies.get(a)), classes: new Set(classes?.get(a) ?? []) },
+            b: { tally: asTally(tallies.get(b)), classes: new Set(classes?.get(b) ?? []) },
+            thresholds: effectiveThresholds(
+              wave.thresholds ? (JSON.parse(wave.thresholds) as Partial<Thresholds>) : {},
+            ),
+          })
+        : [];
       const result = {
         waveId,
         a: nodeRef(rowA),
         b: nodeRef(rowB),
         themes: themes.map((theme) => {
+          const suppressed = { theme, suppressed: true as const };
           const scoreA = scoreOf(publishedA?.themes, theme);
           const scoreB = scoreOf(publishedB?.themes, theme);
-          const momentsA = tallies?.get(a)?.get(theme);
-          const momentsB = tallies?.get(b)?.get(theme);
-          // The tallies must be exactly the published groups (same n), else nothing is compared.
-          if (
-            !scoreA ||
-            !scoreB ||
-            !momentsA ||
-            !momentsB ||
-            momentsA.n !== scoreA.n ||
-            momentsB.n !== scoreB.n ||
-            momentsA.n < 2 ||
-            momentsB.n < 2
-          ) {
-            return { theme, suppressed: true as const };
-          }
-          return { theme, ...compareMoments(momentsA, momentsB) };
+          const shown = compared.find((c) => c.theme === theme);
+          // Both published, and the tallies exactly the published groups (same n): else nothing.
+          if (!scoreA || !scoreB || !shown || 'suppressed' in shown) return suppressed;
+          if (tallies?.get(a)?.get(theme)?.n !== scoreA.n) return suppressed;
+          if (tallies.get(b)?.get(theme)?.n !== scoreB.n) return suppressed;
+          return shown;
         }),
       };
       await audit(actor, 'results.viewed', rowA, {
