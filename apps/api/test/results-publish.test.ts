@@ -194,6 +194,11 @@ publishing('a closed wave has one published row for every node of its tree', asy
     team.themes.some((theme) => !('suppressed' in theme)),
     'with theme scores',
   );
+  assert.ok(team.trendAllowed);
+  for (const theme of team.themes) {
+    if (!('suppressed' in theme))
+      assert.equal(theme.change, { verdict: 'none' }, 'no earlier wave');
+  }
 });
 
 publishing('A1: a team below K respondents is suppressed, with no count in its row', async () => {
@@ -335,6 +340,32 @@ publishing('a crash while publishing leaves no published rows and the wave closa
 });
 
 publishing(
+  'INV-8: change against the last wave for an unchanged roster, none after a leaver',
+  async () => {
+    const [, second] = waveIds as [string, string];
+    const teamId = await unitIdByCode(t.db, 'NL-NH-KEN-HLM-WIJK');
+    const team = payloadOf((await rowsOf(t.db, second)).find((r) => r.node_id === teamId))!;
+    assert.ok(team.trendAllowed, 'same roster as the first wave');
+    const scored = team.themes.flatMap((theme) => ('suppressed' in theme ? [] : [theme]));
+    assert.ok(scored.length > 0);
+    for (const theme of scored) {
+      // The same answers in both waves: a difference of zero is no clear change.
+      assert.is(theme.change.verdict, 'no_clear_change', theme.theme);
+      assert.is(theme.change.difference, 0);
+    }
+    // One member who never answered leaves before the third wave: the roster changed by 1.
+    const cell = await cellOfUnit(second, 'NL-NH-KEN-HLM-WIJK');
+    const leaver = (await cellMembers(t.db, second, cell)).at(-1)!;
+    await t.db
+      .updateTable('membership')
+      .set({ left_on: '2026-11-23' })
+      .where('person_id', '=', leaver)
+      .where('unit_id', '=', teamId)
+      .execute();
+  },
+);
+
+publishing(
   'the quarter after three waves pools every node; earlier waves stay as they were',
   async () => {
     const firstRows = await rowsOf(t.db, waveIds[0]!);
@@ -366,6 +397,12 @@ publishing(
     assert.ok(pooled, 'the team is published for the quarter');
     assert.is(pooled.respondents, 30);
     assert.is(pooled.nodeId, team);
+    const third = payloadOf(wave.find((r) => r.node_id === team));
+    assert.ok(third, 'the team is published in the third wave');
+    assert.not.ok(third.trendAllowed, 'one leaver: no trend (INV-8)');
+    for (const theme of third.themes) {
+      if (!('suppressed' in theme)) assert.equal(theme.change, { verdict: 'none' }, theme.theme);
+    }
     assert.equal(await rowsOf(t.db, waveIds[0]!), firstRows, 'the first wave is untouched (INV-7)');
   },
 );
