@@ -46,6 +46,8 @@ import {
 export const QUARTER_WAVES = 3;
 /** Nodes summarised between turns given back to the event loop. */
 const YIELD_EVERY = 50;
+/** Stored rows read back between turns. */
+const ROW_YIELD_EVERY = 5000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ClosingCell {
@@ -302,7 +304,7 @@ async function summariseTree(
   comments: ReadonlyMap<string, CommentsField>,
 ): Promise<NewPublishedNode[]> {
   const tallies = await nodeTallies(tree, waves);
-  const rosters = nodeRosters(tree, waves);
+  const rosters = await nodeRosters(tree, waves);
   let previousTallies = new Map<string, CellTally>();
   let previousRosters = new Map<string, string[]>();
   if (previous.length) {
@@ -312,7 +314,7 @@ async function summariseTree(
       cells: previous.flatMap((w) => w.cells),
     });
     previousTallies = await nodeTallies(previousTree, previous);
-    previousRosters = nodeRosters(previousTree, previous);
+    previousRosters = await nodeRosters(previousTree, previous);
   }
   const previousClasses = previous[0]?.classes;
 
@@ -399,14 +401,15 @@ async function nodeTallies(
 }
 
 /** Each node's roster: everyone in the snapshots of its cells (over all given waves). */
-function nodeRosters(
+async function nodeRosters(
   tree: readonly ResultNode[],
   waves: readonly ClosedWave[],
-): Map<string, string[]> {
+): Promise<Map<string, string[]>> {
   const byCell = new Map<string, string[]>();
   for (const w of waves) for (const [cellId, people] of w.rosters) byCell.set(cellId, people);
   const result = new Map<string, string[]>();
-  for (const node of tree) {
+  for (const [i, node] of tree.entries()) {
+    if (i % YIELD_EVERY === 0) await yieldToEventLoop();
     const people = new Set<string>();
     for (const cellId of node.cellIds) for (const p of byCell.get(cellId) ?? []) people.add(p);
     result.set(node.nodeId, [...people]);
@@ -421,7 +424,8 @@ async function rostersOf(db: Db, waveId: string): Promise<Map<string, string[]>>
     .where('wave_id', '=', waveId)
     .execute();
   const result = new Map<string, string[]>();
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
+    if (i % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
     const list = result.get(row.cell_id) ?? [];
     list.push(row.person_id);
     result.set(row.cell_id, list);
@@ -460,7 +464,8 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
     .select(['cell_id', 'item_id', 'option', 'count'])
     .where('wave_id', '=', waveId)
     .execute();
-  for (const row of items) {
+  for (const [i, row] of items.entries()) {
+    if (i % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
     const tally = tallies.get(row.cell_id);
     if (!tally) continue;
     const options = tally.items.get(row.item_id) ?? new Map<string, number>();
