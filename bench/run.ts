@@ -19,6 +19,7 @@ import { systemClock, dateOf } from '../apps/api/src/clock.ts';
 import { loadConfig, type Config } from '../apps/api/src/config.ts';
 import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
 import { REFERENCE_PEOPLE } from './reference-org.ts';
+import { RESULTS_SCENARIOS, runResults } from './results.ts';
 
 const DURATION_S = positiveInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = positiveInt(process.env.BENCH_CONNECTIONS, 10);
@@ -166,6 +167,16 @@ async function main() {
       connections: CONNECTIONS,
     });
     printCollection(rows);
+  }
+
+  const resultScenarios = RESULTS_SCENARIOS.filter((name) => !only || name.includes(only));
+  if (resultScenarios.length) {
+    await runResults({
+      scenarios: resultScenarios,
+      people: PEOPLE,
+      connections: CONNECTIONS,
+      seconds: DURATION_S,
+    });
   }
 
   const broken = results.filter((r) => r.non2xx > 0 || r.errors > 0);

@@ -1,0 +1,488 @@
+// Published-results benchmarks (issue 5, "Benchmarks"), in one run on a generated organisation
+// (reference-org.ts) with 12 waves of history and a 13th run through the pipeline
+// (results-history.ts), against the real application (buildApp) listening on 127.0.0.1:
+//
+// - results: close     the 13th wave's close with publishing, end to end, with the longest
+//                      event-loop stall and the slowest GET /api/v1/health sent meanwhile;
+// - results: team      GET /api/v1/results/waves/:waveId/nodes/:teamNodeId as the team's lead
+//                      (several leads, each asking for their own team), p95;
+// - results: heatmap   GET /api/v1/results/waves/:waveId/heatmap as HR (the whole corps), p95;
+// - results: memory    resident memory of the process after the run, and its peak.
+//
+// The two request scenarios are reported next to a bare Fastify route measured by the same
+// client in the same run (latency and throughput ratios). Used by run.ts; see README.md.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { buildApp } from '@teamspiegel/api/app';
+import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
+// Not part of the api package's public exports; the bench reaches in, as collection.ts does.
+import { hashPassword } from '../apps/api/src/auth/passwords.ts';
+import { systemClock, dateOf } from '../apps/api/src/clock.ts';
+import { loadConfig, type Config } from '../apps/api/src/config.ts';
+import type { Row } from './collection.ts';
+import { buildReferenceOrg, describeOrg, REFERENCE_PEOPLE } from './reference-org.ts';
+import { buildResultsHistory } from './results-history.ts';
+
+export const RESULTS_SCENARIOS = [
+  'results: close',
+  'results: team',
+  'results: heatmap',
+  'results: memory',
+] as const;
+
+export interface ResultsOptions {
+  scenarios: readonly string[];
+  people: number;
+  connections: number;
+  /** Seconds measured per request scenario (after a warm-up of a fifth of it, at least 1 s). */
+  seconds: number;
+}
+
+const PASSWORD = 'bench-results-password';
+const TEAM_P95_BUDGET_MS = 50;
+const HEATMAP_P95_BUDGET_MS = 300;
+const CLOSE_BUDGET_S = 60;
+const STALL_BUDGET_MS = 1000;
+const RSS_BUDGET_MB = 300;
+/** Team leads taking turns in the team scenario, each asking for their own team. */
+const LEADS = 20;
+
+const ms = (t: number) => (t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : `${t.toFixed(1)} ms`);
+const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+export async function runResults(options: ResultsOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  const row = (scenario: string, measure: string, value: string, judgement = '') => {
+    rows.push({ scenario, measure, value, judgement });
+    console.log(`  ${measure}: ${value}${judgement ? `  (${judgement})` : ''}`);
+  };
+  const wants = (name: (typeof RESULTS_SCENARIOS)[number]) => options.scenarios.includes(name);
+  const scale = options.people >= REFERENCE_PEOPLE ? 'reference' : 'reduced';
+
+  const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-results-'));
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    TEAMSPIEGEL_DATA_DIR: dir,
+    TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
+    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  });
+  const db = createDb(join(dir, 'teamspiegel.sqlite'));
+  let app: FastifyInstance | undefined;
+  let bare: FastifyInstance | undefined;
+  try {
+    await migrateToLatest(db);
+    const today = dateOf(systemClock.now());
+    console.log(`\nResults — generating the organisation (${options.people} people) …`);
+    const org = await buildReferenceOrg(db, { people: options.people, today });
+    row('results: setup', 'organisation generated', ms(org.ms), describeOrg(org));
+    app = await buildApp({ db, config, clock: systemClock });
+    const url = await listen(app);
+
+    console.log('Results — writing 12 waves of history and running the 13th (untimed) …');
+    const history = await buildResultsHistory({
+      db,
+      app,
+      config,
+      rootUnitId: org.rootUnitId,
+      today,
+      log: console.log,
+    });
+    row(
+      'results: setup',
+      '12 waves written as tallies + published',
+      ms(history.timings.historyMs),
+      `${history.publishedNodes} published nodes per wave; slowest wave ` +
+        ms(Math.max(...history.timings.perWaveMs)),
+    );
+    row(
+      'results: setup',
+      'wave 13: open, tokens and /submit',
+      ms(history.timings.openMs + history.timings.submitMs),
+      `${history.cells} cells, ${history.responses} answers`,
+    );
+
+    // --- Close with publishing ------------------------------------------------------------
+    const close = await timeClose(app, url, history.currentWaveId);
+    const published = await db
+      .selectFrom('published_node')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('wave_id', '=', history.currentWaveId)
+      .executeTakeFirstOrThrow();
+    if (wants('results: close')) {
+      const scenario = 'results: close';
+      row(
+        scenario,
+        `close ${history.responses} answers in ${history.cells} cells with publishing ` +
+          `(${published.n} rows, wave and quarter)`,
+        ms(close.ms),
+        `budget < ${CLOSE_BUDGET_S} s: ${met(close.ms < CLOSE_BUDGET_S * 1000)}`,
+      );
+      row(
+        scenario,
+        'longest event-loop stall (monitorEventLoopDelay max / 10 ms interval gap)',
+        `${ms(close.stall)} / ${ms(close.gap)}`,
+        `budget <= ${STALL_BUDGET_MS} ms: ${met(Math.max(close.stall, close.gap) <= STALL_BUDGET_MS)}`,
+      );
+      row(
+        scenario,
+        `slowest GET /api/v1/health during close (${close.probes} requests, ${close.failed} failed)`,
+        ms(close.probeMax),
+        `budget <= ${STALL_BUDGET_MS} ms: ${met(close.probeMax <= STALL_BUDGET_MS && close.failed === 0)}`,
+      );
+    }
+
+    // --- Request scenarios against a bare route -----------------------------------------
+    const waveId = history.currentWaveId;
+    const warmup = Math.max(1, Math.round(options.seconds / 5));
+    const load = { connections: options.connections, seconds: options.seconds, warmup };
+    const doTeam = wants('results: team');
+    const doHeatmap = wants('results: heatmap');
+    if (doTeam || doHeatmap) {
+      bare = Fastify({ logger: false });
+      bare.get('/bare', () => ({ ok: true, name: 'Teamspiegel', version: 1 }));
+      const bareUrl = await listen(bare);
+      console.log('Results — bare route …');
+      const baseline = await fire(load, () => ({ url: `${bareUrl}/bare`, headers: {} }));
+      row(
+        'results: baseline',
+        'bare GET /bare (same client)',
+        `p95 ${ms(baseline.p95)}`,
+        `${baseline.rps.toFixed(0)} req/s, p50 ${ms(baseline.p50)}, ${baseline.requests} requests`,
+      );
+      const passwordHash = await hashPassword(PASSWORD);
+
+      if (doTeam) {
+        const leads = await teamLeads(db, waveId, LEADS);
+        if (!leads.length) throw new Error('no published team with a current lead');
+        const sessions: { nodeId: string; personId: string; cookie: string }[] = [];
+        for (const lead of leads) {
+          const username = await account(db, lead.personId, passwordHash);
+          sessions.push({ ...lead, cookie: await logIn(url, config.publicOrigin, username) });
+        }
+        console.log(`Results — team results as ${sessions.length} team leads …`);
+        let turn = 0;
+        const team = await fire(load, () => {
+          const s = sessions[turn++ % sessions.length]!;
+          return {
+            url: `${url}/api/v1/results/waves/${waveId}/nodes/${s.nodeId}`,
+            headers: { cookie: s.cookie },
+          };
+        });
+        requestRows(
+          row,
+          'results: team',
+          team,
+          baseline,
+          TEAM_P95_BUDGET_MS,
+          `GET /api/v1/results/waves/:waveId/nodes/:teamNodeId as the team's lead (${sessions.length} leads)`,
+        );
+      }
+
+      if (doHeatmap) {
+        const hr = await hrAccount(db, org.rootUnitId, passwordHash);
+        const cookie = await logIn(url, config.publicOrigin, hr);
+        const check = await fetch(`${url}/api/v1/results/waves/${waveId}/heatmap`, {
+          headers: { cookie },
+        });
+        const body = (await check.json()) as { rows?: unknown[] };
+        if (!check.ok) throw new Error(`heatmap as HR: HTTP ${check.status}`);
+        console.log('Results — heatmap of the corps as HR …');
+        const heatmap = await fire(load, () => ({
+          url: `${url}/api/v1/results/waves/${waveId}/heatmap`,
+          headers: { cookie },
+        }));
+        requestRows(
+          row,
+          'results: heatmap',
+          heatmap,
+          baseline,
+          HEATMAP_P95_BUDGET_MS,
+          `GET /api/v1/results/waves/:waveId/heatmap as HR, the corps and its ${body.rows?.length ?? 0} units`,
+        );
+      }
+    }
+
+    if (wants('results: memory')) {
+      const { rss } = process.memoryUsage();
+      const peak = process.resourceUsage().maxRSS / 1024;
+      row(
+        'results: memory',
+        'resident memory after the run (server, generator and client in one process)',
+        `${(rss / 2 ** 20).toFixed(0)} MB`,
+        `budget < ${RSS_BUDGET_MB} MB for the server: ${met(rss / 2 ** 20 < RSS_BUDGET_MB)}` +
+          ` (an upper bound; ${scale} scale)`,
+      );
+      row(
+        'results: memory',
+        'peak resident memory of the process',
+        `${peak.toFixed(0)} MB`,
+        'includes generating 12 waves of history in the same process',
+      );
+    }
+  } finally {
+    await app?.close();
+    await bare?.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printRows(rows, options.people);
+  return rows;
+}
+
+type RowFn = (scenario: string, measure: string, value: string, judgement?: string) => void;
+
+function requestRows(
+  row: RowFn,
+  scenario: string,
+  result: Fired,
+  baseline: Fired,
+  budgetMs: number,
+  what: string,
+) {
+  row(
+    scenario,
+    what,
+    `p95 ${ms(result.p95)}`,
+    `budget < ${budgetMs} ms: ${met(result.p95 < budgetMs && result.bad === 0)}; ` +
+      `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, ${result.requests} requests, ${result.bad} bad`,
+  );
+  row(
+    scenario,
+    '  ratio to bare GET /bare',
+    `${((result.rps / baseline.rps) * 100).toFixed(1)} % of req/s`,
+    `p95 ${(result.p95 / baseline.p95).toFixed(1)} x bare; ${result.rps.toFixed(0)} vs ${baseline.rps.toFixed(0)} req/s`,
+  );
+}
+
+// ------------------------------------------------------------------------------------------
+// Close, timed, with a stall witness and a health probe
+
+async function timeClose(app: FastifyInstance, url: string, waveId: string) {
+  console.log('Results — closing wave 13 with publishing …');
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let lastTick = 0;
+  let gap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (lastTick) gap = Math.max(gap, now - lastTick - 10);
+    lastTick = now;
+  }, 10);
+  let probing = true;
+  let probeMax = 0;
+  let probes = 0;
+  let failed = 0;
+  const probe = (async () => {
+    while (probing) {
+      const t = performance.now();
+      try {
+        const res = await fetch(`${url}/api/v1/health`);
+        await res.arrayBuffer();
+        if (!res.ok) failed++;
+      } catch {
+        failed++; // a request held long enough is dropped by the server's timeouts
+      }
+      probeMax = Math.max(probeMax, performance.now() - t);
+      probes++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 100));
+  histogram.enable();
+  const t = performance.now();
+  await app.waves.close(waveId, null);
+  const closeMs = performance.now() - t;
+  histogram.disable();
+  clearInterval(ticker);
+  probing = false;
+  await probe;
+  return { ms: closeMs, stall: histogram.max / 1e6, gap, probeMax, probes, failed };
+}
+
+// ------------------------------------------------------------------------------------------
+// A closed-loop client: `connections` requests in flight, each latency kept, so p95 is exact.
+
+interface Fired {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  bad: number;
+}
+
+async function fire(
+  load: { connections: number; seconds: number; warmup: number },
+  next: () => { url: string; headers: Record<string, string> },
+): Promise<Fired> {
+  const run = async (seconds: number) => {
+    const latencies: number[] = [];
+    let bad = 0;
+    const end = performance.now() + seconds * 1000;
+    const worker = async () => {
+      while (performance.now() < end) {
+        const { url, headers } = next();
+        const t = performance.now();
+        try {
+          const res = await fetch(url, { headers });
+          await res.arrayBuffer();
+          if (!res.ok) bad++;
+        } catch {
+          bad++;
+        }
+        latencies.push(performance.now() - t);
+      }
+    };
+    const start = performance.now();
+    await Promise.all(Array.from({ length: load.connections }, worker));
+    const elapsed = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    return {
+      rps: latencies.length / elapsed,
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      requests: latencies.length,
+      bad,
+    };
+  };
+  await run(load.warmup);
+  return run(load.seconds);
+}
+
+// ------------------------------------------------------------------------------------------
+// Viewers
+
+/** Leads of teams published in the wave, each with their team's node (the team's unit id). */
+async function teamLeads(db: Db, waveId: string, limit: number) {
+  const today = dateOf(systemClock.now());
+  const rows = await db
+    .selectFrom('published_node')
+    .innerJoin('membership', 'membership.unit_id', 'published_node.unit_id')
+    .select(['published_node.node_id as nodeId', 'membership.person_id as personId'])
+    .where('published_node.wave_id', '=', waveId)
+    .where('published_node.period', '=', 'wave')
+    .where('published_node.kind', '=', 'team')
+    .where('published_node.payload', 'is not', null)
+    .where('membership.kind', '=', 'lead')
+    .where('membership.joined_on', '<=', today)
+    .where((eb) =>
+      eb.or([eb('membership.left_on', 'is', null), eb('membership.left_on', '>', today)]),
+    )
+    .orderBy('published_node.node_id')
+    .execute();
+  // Spread over the tree rather than the first few teams of one district.
+  const step = Math.max(1, Math.floor(rows.length / limit));
+  const seen = new Set<string>();
+  const picked = [];
+  for (let i = 0; i < rows.length && picked.length < limit; i += step) {
+    const r = rows[i]!;
+    if (seen.has(r.personId)) continue;
+    seen.add(r.personId);
+    picked.push(r);
+  }
+  return picked;
+}
+
+let accounts = 0;
+async function account(db: Db, personId: string, passwordHash: string): Promise<string> {
+  const username = `bench-results-${++accounts}`;
+  await db
+    .insertInto('account')
+    .values({
+      person_id: personId,
+      username,
+      password_hash: passwordHash,
+      must_change_password: 0,
+      password_changed_at: new Date().toISOString(),
+    })
+    .execute();
+  return username;
+}
+
+/** An HR analyst for the whole corps: a person of the organisation given the role on the root. */
+async function hrAccount(db: Db, rootUnitId: string, passwordHash: string): Promise<string> {
+  const person = await db
+    .selectFrom('person')
+    .leftJoin('account', 'account.person_id', 'person.id')
+    .select('person.id')
+    .where('account.person_id', 'is', null)
+    .where('person.deactivated_at', 'is', null)
+    .orderBy('person.id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('role_assignment')
+    .values({
+      id: randomUUID(),
+      person_id: person.id,
+      role: 'hr_analyst',
+      unit_id: rootUnitId,
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  return account(db, person.id, passwordHash);
+}
+
+// ------------------------------------------------------------------------------------------
+// Helpers
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** The real login flow over HTTP: CSRF token, then the login; returns the session cookie. */
+async function logIn(url: string, origin: string, username: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const header of res.headers.getSetCookie()) {
+      const [pair = ''] = header.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrf = await fetch(`${url}/api/v1/auth/csrf`);
+  if (!csrf.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${csrf.status}`);
+  keep(csrf);
+  const { token } = (await csrf.json()) as { token: string };
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin,
+      'x-csrf-token': token,
+      cookie: cookie(),
+    },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!login.ok) {
+    throw new Error(`POST /api/v1/auth/login: HTTP ${login.status} ${await login.text()}`);
+  }
+  keep(login);
+  return cookie();
+}
+
+function printRows(rows: Row[], people: number) {
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  console.log(`\nResults at ${people} people, load average now ${load}`);
+  const head = ['scenario', 'measure', 'value', 'judgement / reference'];
+  const cells = rows.map((r) => [r.scenario, r.measure, r.value, r.judgement]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
+}
