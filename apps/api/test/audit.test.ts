@@ -120,7 +120,7 @@ audit('the action filter returns only that action', async () => {
     page.items.map((e) => e.details.to),
     ['Noodhulp B3', 'Noodhulp B2', 'Noodhulp B1'],
   );
-  const unknown = await admin.get('/api/v1/audit?action=results.exported');
+  const unknown = await admin.get('/api/v1/audit?action=results.deleted');
   expectRefused(unknown, 400, 'validation_failed');
 });
 

@@ -216,5 +216,47 @@ export async function loadWaveAccess(
   };
 }
 
+/**
+ * The same decision as loadWaveAccess for a few nodes, without reading the whole tree: only the
+ * nodes asked for, the viewer's possible groups and their ancestors are loaded, and waveAccess
+ * runs over that part (every rule looks only at a node, its own groups or their ancestors).
+ */
+export async function loadNodesAccess(
+  db: Db,
+  viewer: Viewer,
+  waveId: string,
+  period: Period,
+  nodeIds: readonly string[],
+): Promise<{ allowed: Set<string>; byId: Map<string, TreeRow> }> {
+  const cell = viewer.members.length
+    ? await eligibilityCell(db, waveId, viewer.personId)
+    : undefined;
+  const eligibilityNodeId =
+    cell && isCellKind(cell.kind) ? cellNodeId({ unitId: cell.unitId, kind: cell.kind }) : null;
+  const wanted = new Set(nodeIds);
+  if (eligibilityNodeId) wanted.add(eligibilityNodeId);
+  for (const unit of [...viewer.members, ...viewer.leads]) {
+    wanted.add(unit.unitId);
+    for (const id of unitIdsOnPath(unit.unitPath)) wanted.add(`${id}~remainder`);
+  }
+  const byId = new Map<string, TreeRow>();
+  let next = [...wanted];
+  // Parents until the root: a handful of small reads, one per level.
+  while (next.length > 0) {
+    for (const row of await loadTree(db, waveId, period, next)) byId.set(row.nodeId, row);
+    next = [
+      ...new Set(
+        [...byId.values()]
+          .map((row) => row.parentNodeId)
+          .filter((id): id is string => id !== null && !byId.has(id) && !wanted.has(id)),
+      ),
+    ];
+    for (const id of next) wanted.add(id);
+  }
+  const tree = [...byId.values()].sort((a, b) => a.position - b.position);
+  const { allowed } = waveAccess({ viewer, tree, eligibilityNodeId });
+  return { allowed: new Set(nodeIds.filter((id) => allowed.has(id))), byId };
+}
+
 const isCellKind = (kind: string): kind is CellKind =>
   kind === 'team' || kind === 'remainder' || kind === 'leadership';

@@ -15,7 +15,7 @@ import type { Clock } from '../clock.ts';
 import { forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { loadWaveAccess, recordableNodes, viewerOf, viewsResults } from './access.ts';
+import { loadNodesAccess, recordableNodes, viewerOf, viewsResults } from './access.ts';
 import { findAction, listActions, upsertAction, wavesWithNode } from './results.repository.ts';
 
 const toAction = (row: TeamActionRow): TeamAction => ({
@@ -42,7 +42,7 @@ async function mayReadActions(db: Db, actor: Actor, nodeId: string): Promise<boo
   }
   const waves = await wavesWithNode(db, nodeId, 'wave');
   for (const wave of waves.reverse()) {
-    const access = await loadWaveAccess(db, viewer, wave.id, 'wave');
+    const access = await loadNodesAccess(db, viewer, wave.id, 'wave', [nodeId]);
     if (access.allowed.has(nodeId)) return true;
   }
   return false;

@@ -101,9 +101,18 @@ export async function wavesWithNode(db: Db, nodeId: string, period: Period): Pro
     .execute();
 }
 
-/** A wave's published tree for a period, in tree order, without payloads. */
-export async function loadTree(db: Db, waveId: string, period: Period): Promise<TreeRow[]> {
-  const rows = await db
+/**
+ * A wave's published tree for a period, in tree order, without payloads; with `nodeIds`, only
+ * those nodes (any that exist).
+ */
+export async function loadTree(
+  db: Db,
+  waveId: string,
+  period: Period,
+  nodeIds?: readonly string[],
+): Promise<TreeRow[]> {
+  if (nodeIds?.length === 0) return [];
+  let query = db
     .selectFrom('published_node')
     .innerJoin('unit', 'unit.id', 'published_node.unit_id')
     .select([
@@ -118,8 +127,9 @@ export async function loadTree(db: Db, waveId: string, period: Period): Promise<
     ])
     .where('published_node.wave_id', '=', waveId)
     .where('published_node.period', '=', period)
-    .orderBy('published_node.position')
-    .execute();
+    .orderBy('published_node.position');
+  if (nodeIds) query = query.where('published_node.node_id', 'in', nodeIds);
+  const rows = await query.execute();
   return rows.map((r) => ({
     ...r,
     kind: r.kind as NodeKind,

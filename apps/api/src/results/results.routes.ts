@@ -40,7 +40,14 @@ import { AppError, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import type { Actor } from '../access.repository.ts';
-import { loadWaveAccess, recordableNodes, viewerOf, viewsResults, type Viewer } from './access.ts';
+import {
+  loadNodesAccess,
+  loadWaveAccess,
+  recordableNodes,
+  viewerOf,
+  viewsResults,
+  type Viewer,
+} from './access.ts';
 import { resultsCsv, type ExportNode } from './export.ts';
 import {
   cellNodeId,
@@ -223,7 +230,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const { waveId, nodeId } = request.params;
       const period = request.query.period ?? 'wave';
       await closedWave(db, waveId);
-      const access = await loadWaveAccess(db, viewer, waveId, period);
+      const access = await loadNodesAccess(db, viewer, waveId, period, [nodeId]);
       const row = allowedRow(access, nodeId);
       const payloads = await loadPayloads(db, waveId, period, [nodeId]);
       const result = nodeResult(waveId, period, row, payloads.get(nodeId));
@@ -250,7 +257,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const points: Static<typeof TrendPoint>[] = [];
       let seen: TreeRow | null = null;
       for (const wave of await wavesWithNode(db, nodeId, period)) {
-        const access = await loadWaveAccess(db, viewer, wave.id, period);
+        const access = await loadNodesAccess(db, viewer, wave.id, period, [nodeId]);
         const row = access.byId.get(nodeId);
         if (!row || !access.allowed.has(nodeId)) continue;
         seen = row;
