@@ -1,7 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { NodeResult, ResultsOverview } from '@teamspiegel/contracts';
-import { withTestApp } from './helpers.ts';
+import { loadActor } from '../src/access.repository.ts';
+import { loadNodesAccess, loadWaveAccess, viewerOf } from '../src/results/access.ts';
+import { TODAY, withTestApp } from './helpers.ts';
 import {
   closedWaves,
   nodeIdOf,
@@ -15,6 +17,7 @@ import {
   browserAs,
   expectRefused,
   freshAccount,
+  personIdByUsername,
   unitIdByCode,
   type Browser,
 } from './support.ts';
@@ -304,6 +307,28 @@ test('every report view is in the audit log with wave, node and period, never a 
   // A refused request records nothing.
   await as('demo-officer').get(nodeUrl(wave1, id[SIBLING]!));
   assert.is((await auditEvents(t.db, 'results.viewed')).length, before + 1);
+});
+
+test('reading a few nodes decides exactly as reading the whole tree', async () => {
+  for (const user of Object.keys(VISIBLE_IN_WAVE_1)) {
+    const actor = (await loadActor(t.db, await personIdByUsername(t.db, user), TODAY))!;
+    const viewer = viewerOf(actor);
+    for (const [waveId, period] of [
+      [wave1, 'wave'],
+      [wave2, 'wave'],
+      [wave2, 'quarter'],
+    ] as const) {
+      const whole = await loadWaveAccess(t.db, viewer, waveId, period);
+      for (const row of whole.tree) {
+        const part = await loadNodesAccess(t.db, viewer, waveId, period, [row.nodeId]);
+        assert.is(
+          part.allowed.has(row.nodeId),
+          whole.allowed.has(row.nodeId),
+          `${user} ${period} ${row.name}`,
+        );
+      }
+    }
+  }
 });
 
 test.run();
