@@ -476,6 +476,7 @@ export const en: Messages = {
   'results.home.open': 'Go to the results',
   'results.home.heatmap': 'Go to the overview of units',
   'results.waveName': '{programme}, survey {sequence} (closed {date})',
+  'results.waveShort': 'Survey {sequence} (closed {date})',
   'results.team.intro': '{wave} · {period}',
   'results.period.wave': 'This survey',
   'results.period.quarter': 'Quarter (three surveys together)',

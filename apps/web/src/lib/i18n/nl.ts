@@ -476,6 +476,7 @@ export const nl = {
   'results.home.open': 'Naar de resultaten',
   'results.home.heatmap': 'Naar het overzicht van eenheden',
   'results.waveName': '{programme}, meting {sequence} (gesloten {date})',
+  'results.waveShort': 'Meting {sequence} (gesloten {date})',
   'results.team.intro': '{wave} · {period}',
   'results.period.wave': 'Deze meting',
   'results.period.quarter': 'Kwartaal (drie metingen samen)',

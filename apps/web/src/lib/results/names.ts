@@ -23,6 +23,15 @@ export function waveName(wave: ResultWave): string {
   });
 }
 
+/** A wave in a picker: without the programme when every wave belongs to the same one. */
+export function waveShortName(wave: ResultWave, oneProgramme: boolean): string {
+  if (!oneProgramme) return waveName(wave);
+  return t('results.waveShort', {
+    sequence: wave.sequence,
+    date: formatDate(locale.current, wave.closesOn),
+  });
+}
+
 export function periodName(period: Period): string {
   return period === 'quarter' ? t('results.period.quarter') : t('results.period.wave');
 }
