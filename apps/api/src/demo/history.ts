@@ -359,7 +359,7 @@ class Simulation {
     if (cell.kind === 'team' && cell.unitCode === DEMO_TEAM_CODE) {
       // demo-lead's team: many answer; low and flat, then a clear rise in the last closed wave.
       const last = this.pastWaves;
-      const effect = sequence >= last ? 0.8 : sequence === last - 1 ? -0.3 : -0.6;
+      const effect = sequence >= last ? 0.4 : sequence === last - 1 ? -0.5 : -0.6;
       return { ...team.base, effect, participation: 0.85, incidentFactor: 0.8 };
     }
     return { ...team.base, effect: team.base.effect + (team.drift[sequence] ?? 0) };
