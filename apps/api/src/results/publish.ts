@@ -15,7 +15,6 @@
 import { randomInt } from 'node:crypto';
 import type { NodeRef, Period, PublishedNode } from '@teamspiegel/contracts';
 import {
-  cellRosterChange,
   decidePublication,
   decideQuarterPublication,
   effectiveThresholds,
@@ -48,6 +47,10 @@ export const QUARTER_WAVES = 3;
 const YIELD_EVERY = 50;
 /** Stored rows read back between turns. */
 const ROW_YIELD_EVERY = 5000;
+/** Rows per page when reading a roster snapshot back. */
+const PAGE_ROWS = 5000;
+/** Cells per page when reading tallies back (well under SQLite's limit of bound variables). */
+const PAGE_CELLS = 250;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ClosingCell {
@@ -304,9 +307,8 @@ async function summariseTree(
   comments: ReadonlyMap<string, CommentsField>,
 ): Promise<NewPublishedNode[]> {
   const tallies = await nodeTallies(tree, waves);
-  const rosters = await nodeRosters(tree, waves);
   let previousTallies = new Map<string, CellTally>();
-  let previousRosters = new Map<string, string[]>();
+  let changes = new Map<string, number>();
   if (previous.length) {
     const previousTree = buildResultTree({
       units: ctx.units,
@@ -314,7 +316,10 @@ async function summariseTree(
       cells: previous.flatMap((w) => w.cells),
     });
     previousTallies = await nodeTallies(previousTree, previous);
-    previousRosters = await nodeRosters(previousTree, previous);
+    changes = await rosterChanges(
+      await personNodes(previousTree, previous),
+      await personNodes(tree, waves),
+    );
   }
   const previousClasses = previous[0]?.classes;
 
@@ -346,11 +351,7 @@ async function summariseTree(
     const beforeTally = previousTallies.get(node.nodeId);
     const beforeClasses = previousClasses?.get(node.nodeId);
     const trendAllowed =
-      previous.length === 0 ||
-      rosterAllowsTrend(
-        cellRosterChange(previousRosters.get(node.nodeId) ?? [], rosters.get(node.nodeId) ?? []),
-        ctx.thresholds.d,
-      );
+      previous.length === 0 || rosterAllowsTrend(changes.get(node.nodeId) ?? 0, ctx.thresholds.d);
     const summary = summariseNode({
       items: ctx.items,
       anchorItemIds: ctx.anchorItemIds,
@@ -400,37 +401,96 @@ async function nodeTallies(
   return byNode;
 }
 
-/** Each node's roster: everyone in the snapshots of its cells (over all given waves). */
-async function nodeRosters(
+/**
+ * Per person, the nodes whose roster they are in: the path from their cell's node up to the
+ * root, over all given waves. Paths are shared between the people of a cell, so memory stays
+ * flat however many people a node has.
+ */
+async function personNodes(
   tree: readonly ResultNode[],
   waves: readonly ClosedWave[],
-): Promise<Map<string, string[]>> {
-  const byCell = new Map<string, string[]>();
-  for (const w of waves) for (const [cellId, people] of w.rosters) byCell.set(cellId, people);
-  const result = new Map<string, string[]>();
-  for (const [i, node] of tree.entries()) {
-    if (i % YIELD_EVERY === 0) await yieldToEventLoop();
-    const people = new Set<string>();
-    for (const cellId of node.cellIds) for (const p of byCell.get(cellId) ?? []) people.add(p);
-    result.set(node.nodeId, [...people]);
+): Promise<Map<string, readonly string[]>> {
+  const byId = new Map(tree.map((n) => [n.nodeId, n]));
+  const pathOfCell = new Map<string, string[]>();
+  for (const node of tree) {
+    if (node.level !== 'cell') continue;
+    const path: string[] = [];
+    for (let at: ResultNode | undefined = node; at;) {
+      path.push(at.nodeId);
+      at = at.parentNodeId === null ? undefined : byId.get(at.parentNodeId);
+    }
+    for (const cellId of node.cellIds) pathOfCell.set(cellId, path);
+  }
+  const result = new Map<string, readonly string[]>();
+  let seen = 0;
+  for (const w of waves) {
+    for (const [cellId, people] of w.rosters) {
+      const path = pathOfCell.get(cellId);
+      if (!path) continue;
+      for (const person of people) {
+        if (++seen % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
+        const known = result.get(person);
+        if (known === undefined) result.set(person, path);
+        else if (known !== path) result.set(person, [...new Set([...known, ...path])]);
+      }
+    }
   }
   return result;
 }
 
-async function rostersOf(db: Db, waveId: string): Promise<Map<string, string[]>> {
-  const rows = await db
-    .selectFrom('wave_eligibility')
-    .select(['cell_id', 'person_id'])
-    .where('wave_id', '=', waveId)
-    .execute();
-  const result = new Map<string, string[]>();
-  for (const [i, row] of rows.entries()) {
-    if (i % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
-    const list = result.get(row.cell_id) ?? [];
-    list.push(row.person_id);
-    result.set(row.cell_id, list);
+/**
+ * INV-8 per node: how many people joined or left its roster between two periods (the size of
+ * the symmetric difference, as cellRosterChange counts it for one cell).
+ */
+async function rosterChanges(
+  before: ReadonlyMap<string, readonly string[]>,
+  now: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, number>> {
+  const changes = new Map<string, number>();
+  const count = (nodes: readonly string[], other: readonly string[]) => {
+    for (const node of nodes) {
+      if (!other.includes(node)) changes.set(node, (changes.get(node) ?? 0) + 1);
+    }
+  };
+  let seen = 0;
+  for (const [person, nodes] of now) {
+    if (++seen % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
+    const was = before.get(person) ?? [];
+    if (was !== nodes) count(nodes, was);
   }
-  return result;
+  for (const [person, nodes] of before) {
+    if (++seen % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
+    const is = now.get(person) ?? [];
+    if (is !== nodes) count(nodes, is);
+  }
+  return changes;
+}
+
+/**
+ * The roster snapshot per cell, read in pages along the primary key: one statement over a whole
+ * wave (65,000 rows at reference scale) would hold the event loop for half a second.
+ */
+async function rostersOf(db: Db, waveId: string): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>();
+  let after = '';
+  for (;;) {
+    const page = await db
+      .selectFrom('wave_eligibility')
+      .select(['cell_id', 'person_id'])
+      .where('wave_id', '=', waveId)
+      .where('person_id', '>', after)
+      .orderBy('person_id')
+      .limit(PAGE_ROWS)
+      .execute();
+    for (const row of page) {
+      const list = result.get(row.cell_id) ?? [];
+      list.push(row.person_id);
+      result.set(row.cell_id, list);
+    }
+    if (page.length < PAGE_ROWS) return result;
+    after = page.at(-1)!.person_id;
+    await yieldToEventLoop();
+  }
 }
 
 /** Reads a closed wave back: its cells, kept tallies, roster snapshot and frozen decision. */
@@ -459,26 +519,34 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
       themes: new Map(),
     });
   }
-  const items = await db
-    .selectFrom('wave_item_tally')
-    .select(['cell_id', 'item_id', 'option', 'count'])
-    .where('wave_id', '=', waveId)
-    .execute();
-  for (const [i, row] of items.entries()) {
-    if (i % ROW_YIELD_EVERY === 0) await yieldToEventLoop();
-    const tally = tallies.get(row.cell_id);
-    if (!tally) continue;
-    const options = tally.items.get(row.item_id) ?? new Map<string, number>();
-    options.set(row.option, row.count);
-    tally.items.set(row.item_id, options);
-  }
-  const themes = await db
-    .selectFrom('wave_theme_tally')
-    .select(['cell_id', 'theme', 'n', 'sum', 'sum_sq'])
-    .where('wave_id', '=', waveId)
-    .execute();
-  for (const row of themes) {
-    tallies.get(row.cell_id)?.themes.set(row.theme, { n: row.n, sum: row.sum, sumSq: row.sum_sq });
+  // Tallies in pages of cells (the primary key's prefix), yielding in between.
+  const ids = cells.map((c) => c.id);
+  for (let i = 0; i < ids.length; i += PAGE_CELLS) {
+    await yieldToEventLoop();
+    const page = ids.slice(i, i + PAGE_CELLS);
+    const items = await db
+      .selectFrom('wave_item_tally')
+      .select(['cell_id', 'item_id', 'option', 'count'])
+      .where('wave_id', '=', waveId)
+      .where('cell_id', 'in', page)
+      .execute();
+    for (const row of items) {
+      const tally = tallies.get(row.cell_id)!;
+      const options = tally.items.get(row.item_id) ?? new Map<string, number>();
+      options.set(row.option, row.count);
+      tally.items.set(row.item_id, options);
+    }
+    const themes = await db
+      .selectFrom('wave_theme_tally')
+      .select(['cell_id', 'theme', 'n', 'sum', 'sum_sq'])
+      .where('wave_id', '=', waveId)
+      .where('cell_id', 'in', page)
+      .execute();
+    for (const row of themes) {
+      tallies
+        .get(row.cell_id)!
+        .themes.set(row.theme, { n: row.n, sum: row.sum, sumSq: row.sum_sq });
+    }
   }
   return {
     id: waveId,
