@@ -188,6 +188,43 @@ test('a group with too few answers shows the friendly panel, with no numbers', a
   await expectAccessible(page, 'suppressed');
 });
 
+test('a team that answered inside a larger group is told so, and where its comments are', async ({
+  page,
+}) => {
+  // The demo's own teams are large enough to stand alone, so the API's answers are adjusted in
+  // the browser: the panels under test only read `mergedInto` and `comments.movedTo`.
+  await login(page, 'demo-officer');
+  const mine = await overview(page);
+  const team = mine.nodes.find((n) => n.nodeId === mine.home[0])!;
+  const parent = mine.nodes.find((n) => n.nodeId === team.parentNodeId)!;
+  await page.route('**/api/v1/results/overview', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as ResultsOverview;
+    await route.fulfill({ response, json: { ...body, mergedInto: parent.nodeId } });
+  });
+  await page.route(`**/api/v1/results/waves/*/nodes/${team.nodeId}*`, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as NodeResult;
+    const json =
+      'suppressed' in body
+        ? body
+        : { ...body, comments: { suppressed: true, movedTo: parent.nodeId } };
+    await route.fulfill({ response, json });
+  });
+
+  await openResults(page);
+  const panel = page.getByRole('status').filter({ hasText: 'deel van een grotere groep' });
+  await expect(panel).toContainText(parent.name);
+  await expect(
+    panel.getByRole('link', { name: `Bekijk de resultaten van ${parent.name}` }),
+  ).toBeVisible();
+  const comments = page.getByRole('region', { name: 'Opmerkingen' });
+  await expect(comments).toContainText(`Ze staan bij ${parent.name}`);
+  await comments.getByRole('link', { name: `Opmerkingen bij ${parent.name} bekijken` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: parent.name })).toBeVisible();
+  await expectAccessible(page, 'merged panel');
+});
+
 test('the team view works on a phone and at 200% zoom', async ({ page }) => {
   await login(page, 'demo-lead');
   // 200% zoom of a 1280 px wide window is a 640 px wide viewport for the layout.
