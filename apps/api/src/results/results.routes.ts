@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile, type Validator } from 'typebox/compile';
 import {
   Comparison,
   CompareQuery,
@@ -72,11 +72,23 @@ export const nodeRef = (row: TreeRow): NodeRef => ({
   parentNodeId: row.parentNodeId,
 });
 
+/** Compiled once per schema: every report view checks what it sends. */
+const validators = new Map<TSchema, Validator>();
+const validatorOf = (schema: TSchema): Validator => {
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = Compile(schema);
+    validators.set(schema, validator);
+  }
+  return validator;
+};
+
 /** A stored payload that no longer fits its schema is a server fault: send nothing of it. */
 function fitted<T>(schema: TSchema, value: unknown): T {
+  const validator = validatorOf(schema);
   // A24: fields beyond the schema (whatever a stored payload holds) are dropped here.
-  const cleaned = Value.Clean(schema, value);
-  if (!Value.Check(schema, cleaned)) {
+  const cleaned = validator.Clean(value);
+  if (!validator.Check(cleaned)) {
     throw new AppError(500, 'internal_error', 'A published result could not be read.');
   }
   return cleaned as T;
