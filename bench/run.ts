@@ -20,6 +20,7 @@ import { loadConfig, type Config } from '../apps/api/src/config.ts';
 import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
 import { REFERENCE_PEOPLE } from './reference-org.ts';
 import { RESULTS_SCENARIOS, runResults } from './results.ts';
+import { runServerMemory, SERVER_MEMORY_SCENARIO } from './server-memory.ts';
 
 const DURATION_S = positiveInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = positiveInt(process.env.BENCH_CONNECTIONS, 10);
@@ -164,6 +165,15 @@ async function main() {
       scenarios: collection,
       reference: REFERENCE,
       people: PEOPLE,
+      connections: CONNECTIONS,
+    });
+    printCollection(rows);
+  }
+
+  // The server alone in a child process, at reference scale unless BENCH_PEOPLE says otherwise.
+  if (!only || SERVER_MEMORY_SCENARIO.includes(only)) {
+    const rows = await runServerMemory({
+      people: process.env.BENCH_PEOPLE ? PEOPLE : REFERENCE_PEOPLE,
       connections: CONNECTIONS,
     });
     printCollection(rows);

@@ -1,0 +1,465 @@
+// Server memory at reference scale (product.md: resident memory < 300 MB). The real server
+// (apps/api/src/server.ts, as `pnpm start` runs it) listens in a child process on a database
+// seeded at reference scale; this process generates the organisation beforehand and then drives
+// the load over HTTP: logins, /me, token issuance, anonymous submissions and a close. The
+// child's resident set is read from /proc/<pid>/status every 100 ms (VmRSS) and, at the end, the
+// kernel's own high-water mark (VmHWM), so the load generator's memory never counts.
+//
+// Used by run.ts (BENCH_ONLY="server memory"); see README.md.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, createHmac, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '@teamspiegel/api/app';
+import { createDb, migrateToLatest } from '@teamspiegel/db';
+import { blind, clientKey, prepare } from './blind-client.ts';
+import {
+  fireEach,
+  logIn,
+  openWithSharedKey,
+  PASSWORD,
+  simulateAnswers,
+  type Row,
+} from './collection.ts';
+import { buildReferenceOrg, describeOrg, Rng } from './reference-org.ts';
+// Not part of the api package's public exports; the bench reaches in, as collection.ts does.
+import { hashPassword } from '../apps/api/src/auth/passwords.ts';
+import { dateOf, systemClock } from '../apps/api/src/clock.ts';
+import { loadConfig } from '../apps/api/src/config.ts';
+import { tallyItems } from '../apps/api/src/collection/catalogue.ts';
+import { createProgramme } from '../apps/api/src/collection/programmes.routes.ts';
+import { toBase64url } from '../apps/api/src/collection/crypto/encoding.ts';
+import { loadWaveDataKey } from '../apps/api/src/collection/crypto/keystore.ts';
+import { answersAad, seal } from '../apps/api/src/collection/crypto/seal.ts';
+import { parseJsonArray } from '../apps/api/src/collection/waves.repository.ts';
+
+export const SERVER_MEMORY_SCENARIO = 'server memory';
+const BUDGET_MB = 300;
+const ORIGIN = 'http://bench.localhost';
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export interface ServerMemoryOptions {
+  people: number;
+  connections: number;
+}
+
+export async function runServerMemory(options: ServerMemoryOptions): Promise<Row[]> {
+  const logins = positiveInt(process.env.BENCH_MEMORY_LOGINS, 200);
+  const tokens = positiveInt(process.env.BENCH_MEMORY_TOKENS, 5_000);
+  const submissions = positiveInt(process.env.BENCH_MEMORY_SUBMISSIONS, 10_000);
+  /** Share of eligible people whose answers are in the wave at close (HTTP plus direct). */
+  const turnout = 0.7;
+  const scenario = SERVER_MEMORY_SCENARIO;
+  const rows: Row[] = [];
+  const row = (measure: string, value: string, judgement = '') => {
+    rows.push({ scenario, measure, value, judgement });
+    console.log(`  ${measure}: ${value}${judgement ? `  (${judgement})` : ''}`);
+  };
+
+  const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-memory-'));
+  const port = await freePort();
+  const env = {
+    NODE_ENV: 'test',
+    TEAMSPIEGEL_DATA_DIR: dir,
+    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
+    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+    TEAMSPIEGEL_SEED_DEMO: 'false',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  };
+  const file = join(dir, 'teamspiegel.sqlite');
+  const db = createDb(file);
+  let child: ChildProcess | undefined;
+  try {
+    // --- Untimed: the organisation, accounts, a programme and an open wave -----------------
+    await migrateToLatest(db);
+    const today = dateOf(systemClock.now());
+    console.log(`\n${scenario} — generating the organisation (${options.people} people) …`);
+    const org = await buildReferenceOrg(db, { people: options.people, today });
+    row('organisation', describeOrg(org));
+    const { waveId } = await createProgramme(db, systemClock, {
+      rootUnitId: org.rootUnitId,
+      name: 'Teamspiegel bench',
+      firstOpensOn: today,
+      cadenceDays: 28,
+      windowDays: 14,
+      commentQuestion: true,
+    });
+    // Prepared by the application itself (roster snapshot, cell plan), here with the scheduler
+    // off; then one shared key (BENCH ONLY, see openWithSharedKey) and the app is closed again.
+    const config = loadConfig({ ...env, TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0' });
+    const prepApp = await buildApp({ db, config, clock: systemClock });
+    await prepApp.waves.prepare(waveId, null);
+    const cells = await db
+      .selectFrom('wave_cell')
+      .select(['id', 'eligible', 'key_id'])
+      .where('wave_id', '=', waveId)
+      .execute();
+    const signingKey = await openWithSharedKey(prepApp, db, config, waveId, cells);
+    await prepApp.close();
+    const wave = await db
+      .selectFrom('wave')
+      .select(['state', 'item_ids'])
+      .where('id', '=', waveId)
+      .executeTakeFirstOrThrow();
+    if (wave.state !== 'open') throw new Error(`wave is ${wave.state}, not open`);
+    const items = tallyItems(parseJsonArray<string>(wave.item_ids));
+    const { key_id: keyId } = await db
+      .selectFrom('wave_cell')
+      .select('key_id')
+      .where('wave_id', '=', waveId)
+      .executeTakeFirstOrThrow();
+    const eligible = cells.reduce((a, c) => a + c.eligible, 0);
+    row('wave', `${cells.length} cells, ${eligible} eligible`, 'open, one shared key');
+
+    // Accounts: an administrator of the whole organisation (for the close) and officers, all
+    // with one real Argon2id hash.
+    const officers = await db
+      .selectFrom('wave_eligibility')
+      .select(['person_id', 'cell_id'])
+      .where('wave_id', '=', waveId)
+      .orderBy('person_id') // random ids: a random mix of cells
+      .limit(Math.max(logins, tokens) + 1)
+      .execute();
+    const hash = await hashPassword(PASSWORD);
+    const now = new Date().toISOString();
+    const admin = officers[0]!;
+    await db
+      .insertInto('role_assignment')
+      .values({
+        id: randomUUID(),
+        person_id: admin.person_id,
+        role: 'admin',
+        unit_id: org.rootUnitId,
+        created_at: now,
+      })
+      .execute();
+    for (let i = 0; i < officers.length; i += 200) {
+      await db
+        .insertInto('account')
+        .values(
+          officers.slice(i, i + 200).map((o, j) => ({
+            person_id: o.person_id,
+            username: `bench-${i + j}`,
+            password_hash: hash,
+            must_change_password: 0,
+            password_changed_at: now,
+          })),
+        )
+        .execute();
+    }
+
+    // --- The server, alone in its process ------------------------------------------------
+    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, child, () => output);
+    const memory = new RssSampler(child.pid!);
+    const phase = async (name: string, work: () => Promise<string>) => {
+      memory.phase(name);
+      const t = performance.now();
+      const what = await work();
+      const peak = memory.phasePeak();
+      row(
+        `${name}`,
+        `${mb(peak)} peak RSS`,
+        `${what}; ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+    };
+
+    await phase('idle after start', async () => {
+      await sleep(2000);
+      return 'health answered, 2 s idle';
+    });
+
+    // Logins: the real flow (CSRF, Argon2id), a few at a time, then /me and /me/waves.
+    const sessions: { cookie: string; csrf: string }[] = [];
+    await phase('logins', async () => {
+      let next = 1;
+      await Promise.all(
+        Array.from({ length: Math.min(options.connections, logins) }, async () => {
+          while (next <= logins) {
+            const i = next++;
+            // sessions[k] is officers[k + 1]'s (bench-0 is the administrator).
+            sessions[i - 1] = await logIn(url, ORIGIN, `bench-${i}`);
+          }
+        }),
+      );
+      return `${logins} logins over HTTP, ${options.connections} at a time`;
+    });
+    await phase('GET /me and /me/waves', async () => {
+      const r = await fireEach(url, options.connections, 0, sessions.length * 2, (i) => ({
+        method: 'GET',
+        path: i % 2 ? '/api/v1/me/waves' : '/api/v1/me',
+        headers: { cookie: sessions[i >> 1]!.cookie },
+      }));
+      if (r.bad) throw new Error(`/me: ${r.bad} bad responses`);
+      return `${r.requests} requests`;
+    });
+
+    // Token issuance: the first officers' real sessions, the rest copies of a session row (a
+    // login each would measure Argon2id, as in collection.ts), written by this process into
+    // the server's database while it runs.
+    await phase('token issuance', async () => {
+      const template = await db
+        .selectFrom('session')
+        .select(['data', 'expires_at'])
+        .where('person_id', '=', officers[1]!.person_id)
+        .executeTakeFirstOrThrow();
+      const data = JSON.parse(template.data) as Record<string, unknown>;
+      const cookies = sessions.map((s) => s.cookie);
+      const copies = officers.slice(1 + sessions.length, 1 + tokens).map((o) => {
+        const sid = randomBytes(24).toString('base64url');
+        const signed = `${sid}.${createHmac('sha256', config.sessionSecret).update(sid).digest('base64').replace(/=+$/, '')}`;
+        cookies.push(`teamspiegel=${encodeURIComponent(signed)}`);
+        return {
+          sid,
+          person_id: o.person_id,
+          expires_at: template.expires_at,
+          data: JSON.stringify({ ...data, personId: o.person_id }),
+        };
+      });
+      for (let i = 0; i < copies.length; i += 200) {
+        await db
+          .insertInto('session')
+          .values(copies.slice(i, i + 200))
+          .execute();
+      }
+      const publicKey = clientKey(
+        (
+          await db
+            .selectFrom('wave_cell')
+            .select('public_key')
+            .where('wave_id', '=', waveId)
+            .executeTakeFirstOrThrow()
+        ).public_key!,
+      );
+      const bodies = cookies.map((_, i) => {
+        const o = officers[1 + i]!;
+        const nonce = toBase64url(randomBytes(32));
+        const message = prepare(`teamspiegel/v1|${waveId}|${o.cell_id}|${keyId}|${nonce}`);
+        const { blinded } = blind(publicKey, message);
+        return JSON.stringify({ cellId: o.cell_id, blindedMessage: toBase64url(blinded) });
+      });
+      const csrf = sessions[0]!.csrf; // one CSRF secret in every copied session
+      const r = await fireEach(url, options.connections, 0, cookies.length, (i) => ({
+        method: 'POST',
+        path: `/api/v1/waves/${waveId}/tokens`,
+        headers: {
+          cookie: cookies[i]!,
+          'x-csrf-token': i < sessions.length ? sessions[i]!.csrf : csrf,
+          origin: ORIGIN,
+          'content-type': 'application/json',
+        },
+        body: bodies[i]!,
+      }));
+      if (r.bad) throw new Error(`token issuance: ${r.bad} bad responses`);
+      return `${r.requests} tokens, ${(r.requests / r.seconds).toFixed(0)}/s`;
+    });
+
+    // Anonymous submissions with tokens signed here under the shared key (a finalized token is
+    // an ordinary PSS signature), each cell's officers answering in their own cell.
+    const byCell = cells.map((c) => ({ id: c.id, target: Math.round(c.eligible * turnout) }));
+    const rng = new Rng(17);
+    await phase('submissions', async () => {
+      const bodies: string[] = [];
+      for (let i = 0; i < submissions; i++) {
+        const cell = byCell[i % byCell.length]!;
+        if (cell.target === 0) continue;
+        cell.target--;
+        bodies.push(submissionBody(rng, signingKey, waveId, cell.id, keyId!, items));
+      }
+      const r = await fireEach(url, options.connections, 0, bodies.length, (i) => ({
+        method: 'POST',
+        path: '/submit/v1/responses',
+        headers: { 'content-type': 'application/json' },
+        body: bodies[i]!,
+      }));
+      if (r.bad) throw new Error(`submissions: ${r.bad} bad responses`);
+      return `${r.requests} over HTTP, ${(r.requests / r.seconds).toFixed(0)}/s`;
+    });
+
+    // The rest of the turnout goes straight into the table, sealed as /submit seals it, so the
+    // close counts a reference-sized wave without minutes of HTTP.
+    const dataKey = await loadWaveDataKey(config.keyDir, waveId);
+    if (!dataKey) throw new Error('the wave has no data key');
+    let direct = 0;
+    const batch: { token_key: string; wave_id: string; cell_id: string; sealed: string }[] = [];
+    const flush = async () => {
+      if (batch.length) await db.insertInto('response').values(batch.splice(0)).execute();
+    };
+    for (const cell of byCell) {
+      for (; cell.target > 0; cell.target--) {
+        const answers = simulateAnswers(rng, items, rng.normal() * 0.5, 0.05);
+        const payload = Buffer.from(JSON.stringify({ answers }));
+        batch.push({
+          token_key: toBase64url(randomBytes(16)),
+          wave_id: waveId,
+          cell_id: cell.id,
+          sealed: toBase64url(seal(dataKey, payload, answersAad(waveId, cell.id))),
+        });
+        direct++;
+        if (batch.length === 500) await flush();
+      }
+    }
+    await flush();
+
+    await phase('close', async () => {
+      const adminSession = await logIn(url, ORIGIN, 'bench-0');
+      const close = await fetch(`${url}/api/v1/waves/${waveId}/close`, {
+        method: 'POST',
+        headers: { cookie: adminSession.cookie, 'x-csrf-token': adminSession.csrf, origin: ORIGIN },
+      });
+      if (close.status !== 202)
+        throw new Error(`close: HTTP ${close.status} ${await close.text()}`);
+      for (;;) {
+        const state = await db
+          .selectFrom('wave')
+          .select('state')
+          .where('id', '=', waveId)
+          .executeTakeFirstOrThrow();
+        if (state.state === 'closed') break;
+        await sleep(250);
+      }
+      const counted = await db
+        .selectFrom('wave_cell_tally')
+        .select((eb) => eb.fn.sum<number>('respondents').as('n'))
+        .where('wave_id', '=', waveId)
+        .executeTakeFirstOrThrow();
+      return `${Number(counted.n)} responses counted (${direct} inserted directly)`;
+    });
+
+    const hwm = memory.stop();
+    const peak = Math.max(hwm, memory.peak);
+    row(
+      'whole run',
+      `${mb(peak)} peak RSS (VmHWM of the server process)`,
+      `budget < ${BUDGET_MB} MB: ${peak / 1024 / 1024 < BUDGET_MB ? 'met' : 'NOT met'}` +
+        (options.people < 65_000 ? ' (not at reference scale)' : ''),
+    );
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((res) => child!.once('exit', res));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function submissionBody(
+  rng: Rng,
+  key: KeyObject,
+  waveId: string,
+  cellId: string,
+  keyId: string,
+  items: Parameters<typeof simulateAnswers>[1],
+): string {
+  const message = `teamspiegel/v1|${waveId}|${cellId}|${keyId}|${toBase64url(randomBytes(32))}`;
+  const prepared = Buffer.concat([randomBytes(32), Buffer.from(message)]);
+  const signature = sign('sha384', prepared, {
+    key,
+    padding: constants.RSA_PKCS1_PSS_PADDING,
+    saltLength: 48,
+  });
+  return JSON.stringify({
+    waveId,
+    cellId,
+    keyId,
+    message: toBase64url(prepared),
+    signature: toBase64url(signature),
+    answers: simulateAnswers(rng, items, rng.normal() * 0.5, 0.05),
+    ...(rng.chance(0.12) ? { comment: 'Goede samenwerking, maar de werkdruk is hoog.' } : {}),
+  });
+}
+
+/** Samples a process's resident set (VmRSS) every 100 ms; stop() returns its VmHWM. */
+class RssSampler {
+  peak = 0;
+  #phasePeak = 0;
+  #timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.#timer = setInterval(() => this.sample(), 100);
+  }
+  sample(): number {
+    const rss = this.read('VmRSS');
+    this.peak = Math.max(this.peak, rss);
+    this.#phasePeak = Math.max(this.#phasePeak, rss);
+    return rss;
+  }
+  phase(_name: string) {
+    this.#phasePeak = this.sample();
+  }
+  phasePeak(): number {
+    this.sample();
+    return this.#phasePeak;
+  }
+  stop(): number {
+    clearInterval(this.#timer);
+    this.sample();
+    return this.read('VmHWM');
+  }
+  private read(field: 'VmRSS' | 'VmHWM'): number {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+      return kb ? Number(kb) * 1024 : 0;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
+  const start = Date.now();
+  // Generous: on a busy machine, loading the TypeScript sources through tsx takes a while.
+  while (Date.now() - start < 600_000) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited (code ${child.exitCode}):\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) {
+        console.log(`  (server healthy after ${((Date.now() - start) / 1000).toFixed(1)} s)`);
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the server did not become healthy:\n${output()}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
