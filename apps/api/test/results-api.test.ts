@@ -318,6 +318,17 @@ test('an export holds only what the viewer may see', async () => {
   );
 });
 
+test('a trend stays within one programme when another programme publishes the same team', async () => {
+  // The CSV test above published the same tree in a programme of its own (one wave).
+  const trend = (
+    await as('demo-lead').get(`/api/v1/results/nodes/${id[TEAM]!}/trend`)
+  ).json<Trend>();
+  assert.equal(
+    trend.points.map((p) => p.waveId),
+    [wave1, wave2],
+  );
+});
+
 const action = {
   quarter: '2026-Q4',
   what: 'Bespreek elke briefing één incident van de afgelopen week',

@@ -190,6 +190,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       }
       const waves: ClosedWave[] = [];
       const nodes: NodeRef[] = [];
+      const listed = new Set<string>();
       const home: string[] = [];
       let mergedInto: string | null = null;
       for (const programmeWaves of byProgramme.values()) {
@@ -202,7 +203,13 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
         }
         if (!latest) continue;
         // The tree as it stands in the latest wave the viewer can open.
-        for (const row of latest.tree) if (latest.allowed.has(row.nodeId)) nodes.push(nodeRef(row));
+        for (const row of latest.tree) {
+          // A unit in two programmes is listed once, as the first programme places it.
+          if (latest.allowed.has(row.nodeId) && !listed.has(row.nodeId)) {
+            listed.add(row.nodeId);
+            nodes.push(nodeRef(row));
+          }
+        }
         for (const nodeId of latest.home) if (!home.includes(nodeId)) home.push(nodeId);
         mergedInto ??= latest.mergedInto;
       }
@@ -268,7 +275,10 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const period = request.query.period ?? 'wave';
       const points: Static<typeof TrendPoint>[] = [];
       let seen: TreeRow | null = null;
-      for (const wave of await wavesWithNode(db, nodeId, period)) {
+      const waves = await wavesWithNode(db, nodeId, period);
+      // One programme's waves: the one that published the node last.
+      const programmeId = waves.at(-1)?.programmeId;
+      for (const wave of waves.filter((w) => w.programmeId === programmeId)) {
         const access = await loadNodesAccess(db, viewer, wave.id, period, [nodeId]);
         const row = access.byId.get(nodeId);
         if (!row || !access.allowed.has(nodeId)) continue;
