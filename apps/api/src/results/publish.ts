@@ -188,7 +188,9 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
   });
   for (const node of tree)
     current.classes.set(node.nodeId, new Set(publication.get(node.nodeId) ?? EMPTY));
+  await yieldToEventLoop();
   const previous = await load(0, 'wave');
+  await yieldToEventLoop();
   const comments = placeComments({
     nodes: tree,
     showsComments: (nodeId) => showsComments(publication, nodeId),
@@ -219,22 +221,24 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
       rootUnitId: ctx.rootUnitId,
       cells: pooled.flatMap((w) => w.cells),
     });
-    const quarter = decideQuarterPublication({
-      waves: pooled.map((w) => {
-        const nodes = buildResultTree({
-          units: ctx.units,
-          rootUnitId: ctx.rootUnitId,
-          cells: w.cells,
-        }).map(toDisclosureNode);
-        const known = new Set(nodes.map((n) => n.id));
-        // The frozen decision, on the nodes the tree still has (a moved unit's old node is not).
-        const publication = new Map(
-          [...w.classes].filter(([id, classes]) => classes.size > 0 && known.has(id)),
-        );
-        return { waveId: w.id, nodes, publication };
-      }),
-      thresholds: ctx.thresholds,
-    });
+    const parts = [];
+    for (const w of pooled) {
+      await yieldToEventLoop();
+      const nodes = buildResultTree({
+        units: ctx.units,
+        rootUnitId: ctx.rootUnitId,
+        cells: w.cells,
+      }).map(toDisclosureNode);
+      const known = new Set(nodes.map((n) => n.id));
+      // The frozen decision, on the nodes the tree still has (a moved unit's old node is not).
+      const publication = new Map(
+        [...w.classes].filter(([id, classes]) => classes.size > 0 && known.has(id)),
+      );
+      parts.push({ waveId: w.id, nodes, publication });
+    }
+    await yieldToEventLoop();
+    const quarter = decideQuarterPublication({ waves: parts, thresholds: ctx.thresholds });
+    await yieldToEventLoop();
     const before: ClosedWave[] = [];
     for (let i = QUARTER_WAVES - 1; i < 2 * QUARTER_WAVES - 1; i++) {
       const w = await load(i, 'wave');
@@ -511,6 +515,7 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
     ])
     .where('wave_cell.wave_id', '=', waveId)
     .execute();
+  await yieldToEventLoop();
   const tallies = new Map<string, CellTally>();
   for (const cell of cells) {
     tallies.set(cell.id, {
@@ -548,6 +553,9 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
         .themes.set(row.theme, { n: row.n, sum: row.sum, sumSq: row.sum_sq });
     }
   }
+  const rosters = await rostersOf(db, waveId);
+  const classes = await frozenClasses(db, waveId, 'wave');
+  await yieldToEventLoop();
   return {
     id: waveId,
     cells: cells.map((c) => ({
@@ -558,8 +566,8 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
       respondents: c.respondents ?? 0,
     })),
     tallies,
-    rosters: await rostersOf(db, waveId),
-    classes: await frozenClasses(db, waveId, 'wave'),
+    rosters,
+    classes,
   };
 }
 
