@@ -15,6 +15,7 @@ import {
   heatLevel,
   HEAT_STEPS,
   latestWave,
+  pickerNodes,
   quarterOf,
   trendData,
 } from '../src/lib/results/shape.ts';
@@ -129,6 +130,26 @@ test('a team is shown beside its parent and the corps, each once', () => {
   assert.equal(
     comparisonNodes(nodes, { nodeId: ID(9), parentNodeId: ID(3) }).map((n) => n.name),
     ['Node 3', 'Node 1'],
+  );
+});
+
+test('the group picker offers own groups, the way up and one level down, not the whole tree', () => {
+  const nodes = [
+    ref(1, null),
+    ref(2, 1),
+    ref(3, 2),
+    ref(4, 3, 'team'),
+    ref(5, 3, 'team'),
+    ref(6, 2),
+    ref(7, 6, 'team'),
+  ];
+  assert.equal(
+    pickerNodes(nodes, [ID(7)], ID(3)).map((n) => n.name),
+    ['Node 1', 'Node 2', 'Node 3', 'Node 4', 'Node 5', 'Node 7'],
+  );
+  assert.equal(
+    pickerNodes(nodes, [ID(1)], ID(4)).map((n) => n.name),
+    ['Node 1', 'Node 2', 'Node 3', 'Node 4'],
   );
 });
 

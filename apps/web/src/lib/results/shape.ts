@@ -154,6 +154,22 @@ export function childrenOf(nodes: readonly NodeRef[], nodeId: string): NodeRef[]
 }
 
 /**
+ * The groups offered in the picker of a node's page: the viewer's own groups, the way up from
+ * the current node and one level down. Never the whole organisation (thousands of teams for HR);
+ * the heatmap is the way across. Tree order of `nodes` is kept.
+ */
+export function pickerNodes(
+  nodes: readonly NodeRef[],
+  home: readonly string[],
+  currentId: string,
+): NodeRef[] {
+  const wanted = new Set<string>([...home, currentId]);
+  for (const n of ancestorsOf(nodes, currentId)) wanted.add(n.nodeId);
+  for (const n of childrenOf(nodes, currentId)) wanted.add(n.nodeId);
+  return nodes.filter((n) => wanted.has(n.nodeId));
+}
+
+/**
  * The nodes to compare a node with: its parent and the root of its tree (the corps or zone),
  * without duplicates and without the node itself.
  */
