@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PublishedNode } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
+import { derivableSmallGroups, type PublishedGroup } from '../../../packages/core/test/attacker.ts';
 import { withTestApp } from './helpers.ts';
 import {
   answersFor,
@@ -406,5 +407,72 @@ publishing(
     assert.equal(await rowsOf(t.db, waveIds[0]!), firstRows, 'the first wave is untouched (INV-7)');
   },
 );
+
+publishing('the exact attacker finds no small group in three waves and their quarter', async () => {
+  const respondents = new Map<string, number>();
+  /** Per wave, each cell's node and the parent of every node (the tree of that wave). */
+  const trees: {
+    waveId: string;
+    cellNode: Map<string, string>;
+    parent: Map<string, string | null>;
+  }[] = [];
+  for (const waveId of waveIds) {
+    const cells = await t.db
+      .selectFrom('wave_cell')
+      .innerJoin('wave_cell_tally', 'wave_cell_tally.cell_id', 'wave_cell.id')
+      .select([
+        'wave_cell.id',
+        'wave_cell.unit_id',
+        'wave_cell.kind',
+        'wave_cell_tally.respondents',
+      ])
+      .where('wave_cell.wave_id', '=', waveId)
+      .execute();
+    const cellNode = new Map<string, string>();
+    for (const c of cells) {
+      cellNode.set(c.id, c.kind === 'team' ? c.unit_id : `${c.unit_id}~${c.kind}`);
+      respondents.set(c.id, c.respondents);
+    }
+    const rows = await rowsOf(t.db, waveId);
+    trees.push({
+      waveId,
+      cellNode,
+      parent: new Map(rows.map((r) => [r.node_id, r.parent_node_id])),
+    });
+  }
+  /** The cells (of the given waves) below a node: every atom a published figure sums over. */
+  const atomsOf = (nodeId: string, waves: typeof trees): string[] =>
+    waves.flatMap(({ cellNode, parent }) =>
+      [...cellNode]
+        .filter(([, node]) => {
+          for (let at: string | null | undefined = node; at; at = parent.get(at)) {
+            if (at === nodeId) return true;
+          }
+          return false;
+        })
+        .map(([cell]) => cell),
+    );
+  const collect = async (shows: (p: PublishedNode) => boolean) => {
+    const found: PublishedGroup[] = [];
+    for (const tree of trees) {
+      for (const row of await rowsOf(t.db, tree.waveId)) {
+        const p = payloadOf(row);
+        if (p && shows(p))
+          found.push({ label: `${row.name}@${tree.waveId}`, atoms: atomsOf(row.node_id, [tree]) });
+      }
+    }
+    for (const row of await rowsOf(t.db, waveIds[2]!, 'quarter')) {
+      const p = payloadOf(row);
+      if (p && shows(p))
+        found.push({ label: `${row.name}@quarter`, atoms: atomsOf(row.node_id, trees) });
+    }
+    return found;
+  };
+  const scores = await collect(() => true);
+  assert.ok(scores.length >= 9, `${scores.length} published groups`);
+  assert.equal(derivableSmallGroups({ groups: scores, respondents, d: 5 }), []);
+  const distributions = await collect((p) => p.items.some((item) => 'favourablePct' in item));
+  assert.equal(derivableSmallGroups({ groups: distributions, respondents, d: 10 }), []);
+});
 
 publishing.run();
