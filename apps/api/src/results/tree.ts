@@ -116,14 +116,23 @@ export function buildResultTree(options: {
     return result;
   };
 
+  // Units that are nodes of their own: every ancestor of a cell's node. A team cell whose
+  // unit is one of them (a team with units below it, or the root) publishes as that unit's
+  // remainder group, so one id never names two nodes.
+  const unitIds = new Set<string>([rootUnitId]);
+  for (const cell of options.cells) {
+    const path = ancestry(cell.unitId);
+    if (path) for (const id of path.slice(cell.kind === 'team' ? 1 : 0)) unitIds.add(id);
+  }
+
   unitNode(rootUnitId);
   for (const cell of options.cells) {
     const path = ancestry(cell.unitId);
     if (!path) continue;
     // A team cell's parent is its team's parent unit; a remainder or leadership group hangs
-    // below its own unit. A team at the root itself publishes as the root's remainder.
+    // below its own unit.
     const kind: CellKind =
-      cell.kind === 'team' && cell.unitId === rootUnitId ? 'remainder' : cell.kind;
+      cell.kind === 'team' && unitIds.has(cell.unitId) ? 'remainder' : cell.kind;
     const parentUnit = kind === 'team' ? path[1]! : cell.unitId;
     const nodeId = cellNodeId({ unitId: cell.unitId, kind });
     let node = nodes.get(nodeId);
