@@ -296,9 +296,10 @@ export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
   }
 
   /**
-   * Decrypts, checks and counts every response, scrubs comments, then in one short transaction
-   * stores the counts and comments (under random keys) and deletes the raw answers, spent tokens
-   * and participation. The reading and counting happen before that transaction, yielding to
+   * Decrypts, checks and counts every response, scrubs comments and computes the frozen
+   * published results from those counts (results/publish.ts), then in one short transaction
+   * stores the counts, comments (under random keys) and published results, and deletes the raw
+   * answers, spent tokens and participation. The reading and counting happen before that transaction, yielding to
    * the event loop as they go, so requests keep being served; the wave is 'closing', so no
    * submission changes the responses meanwhile. A crash anywhere leaves the wave 'closing' and
    * this runs again; the keys are destroyed only after the commit.
