@@ -30,7 +30,7 @@ test('demo-lead sees their team with theme scores, the anchor trend and records 
   await openResults(page);
   await expect(page.getByRole('heading', { level: 1, name: /Noodhulp/ })).toBeVisible();
 
-  const themes = page.getByRole('region', { name: 'Thema’s' });
+  const themes = page.getByRole('region', { name: 'Thema’s', exact: true });
   await expect(themes.getByText(/95%-betrouwbaarheidsinterval/).first()).toBeVisible();
   await expect(
     themes.getByText(/(Duidelijk beter|Duidelijk slechter|Geen duidelijke verandering)/).first(),
@@ -41,6 +41,8 @@ test('demo-lead sees their team with theme scores, the anchor trend and records 
   await expect(trend.locator('canvas')).toHaveCount(1);
   const trendTable = trend.getByRole('table', { name: /Ankervragen per meting/ });
   expect(await trendTable.getByRole('row').count()).toBeGreaterThanOrEqual(4);
+  const themeTrend = page.getByRole('region', { name: 'Thema’s door de tijd' });
+  await expect(themeTrend.getByRole('table', { name: /Themascores per meting/ })).toBeVisible();
 
   await expect(
     page.getByRole('region', { name: 'Inclusief leiderschap', exact: true }),
@@ -184,7 +186,7 @@ test('a group with too few answers shows the friendly panel, with no numbers', a
   await page.goto(`/results/${wave.waveId}/${suppressed!.nodeId}`);
   await expect(page.getByRole('heading', { level: 2, name: TOO_FEW })).toBeVisible();
   await expect(page.getByTestId('too-few').getByRole('link').first()).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Thema’s' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Thema’s', exact: true })).toHaveCount(0);
   await expectAccessible(page, 'suppressed');
 });
 

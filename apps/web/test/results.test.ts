@@ -17,6 +17,7 @@ import {
   latestWave,
   pickerNodes,
   quarterOf,
+  themeTrendData,
   trendData,
 } from '../src/lib/results/shape.ts';
 import { translate } from '../src/lib/i18n/translate.ts';
@@ -90,7 +91,7 @@ test('a suppressed wave or item in the trend is a gap, never a zero', () => {
   const data = trendData(trend, ['ps.raise_problems', 'inc.at_home', 'lead.approachable']);
   assert.equal(data.dates, ['2026-02-02', '2026-03-02']);
   assert.equal(
-    data.series.map((s) => [s.itemId, s.values]),
+    data.series.map((s) => [s.key, s.values]),
     [
       ['ps.raise_problems', [null, null]],
       ['inc.at_home', [null, 72.5]],
@@ -108,6 +109,59 @@ const ref = (n: number, parent: number | null, kind: NodeRef['kind'] = 'unit'): 
   kind,
   name: `Node ${n}`,
   parentNodeId: parent === null ? null : ID(parent),
+});
+
+test('theme trends keep the theme order, leave out themes never shown and gap withheld waves', () => {
+  const trend: Trend = {
+    nodeId: ID(1),
+    period: 'quarter',
+    points: [
+      {
+        waveId: ID(13),
+        opensOn: '2026-04-06',
+        result: {
+          themes: [
+            { theme: 'inclusion', suppressed: true },
+            {
+              theme: 'psychological_safety',
+              score: 66.1,
+              low: 60,
+              high: 72,
+              n: 12,
+              change: { verdict: 'none' },
+            },
+          ],
+          anchors: [],
+        },
+      },
+      {
+        waveId: ID(12),
+        opensOn: '2026-01-05',
+        result: {
+          themes: [
+            {
+              theme: 'inclusion',
+              score: 58.4,
+              low: 50,
+              high: 66,
+              n: 11,
+              change: { verdict: 'none' },
+            },
+          ],
+          anchors: [],
+        },
+      },
+    ],
+  };
+  const data = themeTrendData(trend, ['psychological_safety', 'inclusion', 'social_safety']);
+  assert.equal(data.dates, ['2026-01-05', '2026-04-06']);
+  assert.equal(
+    data.series.map((s) => [s.key, s.values]),
+    [
+      ['psychological_safety', [null, 66.1]],
+      ['inclusion', [58.4, null]],
+    ],
+  );
 });
 
 test('a team is shown beside its parent and the corps, each once', () => {

@@ -541,6 +541,8 @@ export const en: Messages = {
     'This group is too small to show comments. They are shown at a higher level.',
   'results.trend.title': 'Trend of the anchor questions',
   'results.trend.caption': 'Anchor questions per survey (score 0–100)',
+  'results.trend.themesTitle': 'Themes over time',
+  'results.trend.themesCaption': 'Theme scores per survey (score 0–100)',
   'results.trend.wave': 'Survey of',
   'results.trend.empty': 'There is no trend for this group yet.',
   'results.beside.title': 'Beside the unit and the corps',

@@ -542,6 +542,8 @@ export const nl = {
     'Deze groep is te klein om opmerkingen te tonen. Ze worden op een hoger niveau getoond.',
   'results.trend.title': 'Trend van de ankervragen',
   'results.trend.caption': 'Ankervragen per meting (score 0–100)',
+  'results.trend.themesTitle': 'Thema’s door de tijd',
+  'results.trend.themesCaption': 'Themascores per meting (score 0–100)',
   'results.trend.wave': 'Meting van',
   'results.trend.empty': 'Er is nog geen trend voor deze groep.',
   'results.beside.title': 'Naast de eenheid en het korps',

@@ -199,8 +199,9 @@ export function currentAction(actions: readonly TeamAction[]): TeamAction | unde
 }
 
 export interface TrendSeries {
-  itemId: string;
-  /** One value per wave (POMP 0-100), null where the wave's value was not published. */
+  /** An item id (anchors) or a theme. */
+  key: string;
+  /** One value per wave (0-100), null where the wave's value was not published. */
   values: (number | null)[];
 }
 
@@ -210,28 +211,52 @@ export interface TrendData {
   series: TrendSeries[];
 }
 
+type TrendPoint = Trend['points'][number];
+const oldestFirst = (trend: Trend): TrendPoint[] =>
+  [...trend.points].sort((a, b) => a.opensOn.localeCompare(b.opensOn));
+
 /**
  * The anchor items over waves, oldest first, for the chart and its table. A suppressed wave or
  * item becomes a gap (null), never a zero, so the line breaks instead of dropping.
  */
 export function trendData(trend: Trend, anchorIds: readonly string[]): TrendData {
-  const points = [...trend.points].sort((a, b) => a.opensOn.localeCompare(b.opensOn));
+  const points = oldestFirst(trend);
   const ids = [...anchorIds];
   for (const point of points) {
     if ('suppressed' in point.result) continue;
     for (const item of point.result.anchors) if (!ids.includes(item.itemId)) ids.push(item.itemId);
   }
-  const series = ids.map((itemId) => ({
-    itemId,
+  const series = ids.map((key) => ({
+    key,
     values: points.map((point) => {
       if ('suppressed' in point.result) return null;
-      const item = point.result.anchors.find((a) => a.itemId === itemId);
+      const item = point.result.anchors.find((a) => a.itemId === key);
       return item && isItemScore(item) ? item.pomp : null;
     }),
   }));
   return {
     dates: points.map((p) => p.opensOn),
-    series: series.filter((s) => s.values.some((v) => v !== null) || anchorIds.includes(s.itemId)),
+    series: series.filter((s) => s.values.some((v) => v !== null) || anchorIds.includes(s.key)),
+  };
+}
+
+/**
+ * Theme scores over waves, oldest first, in the given theme order; a theme never published in
+ * the period is left out, a wave where it was withheld is a gap.
+ */
+export function themeTrendData(trend: Trend, order: readonly string[]): TrendData {
+  const points = oldestFirst(trend);
+  const series = order.map((key) => ({
+    key,
+    values: points.map((point) => {
+      if ('suppressed' in point.result) return null;
+      const theme = point.result.themes.find((x) => x.theme === key);
+      return theme && isThemeScore(theme) ? theme.score : null;
+    }),
+  }));
+  return {
+    dates: points.map((p) => p.opensOn),
+    series: series.filter((s) => s.values.some((v) => v !== null)),
   };
 }
 
