@@ -198,6 +198,12 @@ test('memberships decide per wave: a merged team gives the remainder group of th
   assert.is(quarter.statusCode, 200, quarter.body);
   assert.equal(quarter.json(), await storedResult(t.db, wave2, 'quarter', id[TEAM]!));
   expectRefused(await officer.get(nodeUrl(wave2, id[TEAM]!, 'wave')), 403, 'forbidden');
+  // A wave without a quarter view says so, the same for every node; an unknown wave is a 403.
+  for (const nodeId of [id[TEAM]!, id[SIBLING]!]) {
+    expectRefused(await officer.get(nodeUrl(wave1, nodeId, 'quarter')), 404, 'not_found');
+  }
+  const unknown = '00000000-0000-4000-8000-000000000000';
+  expectRefused(await officer.get(nodeUrl(unknown, id[TEAM]!, 'quarter')), 403, 'forbidden');
 });
 
 test('A30: another team, a suppressed team and an unknown node are refused alike', async () => {

@@ -68,6 +68,18 @@ export async function findClosedWave(db: Db, waveId: string): Promise<ClosedWave
     .executeTakeFirst();
 }
 
+/** Whether a wave has a publication for a period (a quarter exists from the third wave on). */
+export async function hasPeriod(db: Db, waveId: string, period: Period): Promise<boolean> {
+  const row = await db
+    .selectFrom('published_node')
+    .select('node_id')
+    .where('wave_id', '=', waveId)
+    .where('period', '=', period)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Every closed wave with a publication, oldest first per programme. */
 export async function listClosedWaves(db: Db): Promise<ClosedWave[]> {
   return db

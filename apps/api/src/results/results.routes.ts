@@ -36,7 +36,7 @@ import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
 import type { Clock } from '../clock.ts';
 import { allItems } from '../collection/catalogue.ts';
 import { parseJsonArray } from '../collection/waves.repository.ts';
-import { AppError, forbidden } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import type { Actor } from '../access.repository.ts';
@@ -53,6 +53,7 @@ import {
   cellNodeId,
   cellsOf,
   findClosedWave,
+  hasPeriod,
   listClosedWaves,
   loadClasses,
   loadPayloads,
@@ -122,9 +123,13 @@ function viewerFor(actor: Actor): Viewer {
 }
 
 /** Closed wave or 403: an open or unknown wave is refused like a node one may not see (A30). */
-async function closedWave(db: Db, waveId: string): Promise<ClosedWave> {
+async function closedWave(db: Db, waveId: string, period: Period): Promise<ClosedWave> {
   const wave = await findClosedWave(db, waveId);
   if (!wave) throw forbidden();
+  // Said plainly, not as a 403: that a wave has no quarter yet is the same for everyone.
+  if (period === 'quarter' && !(await hasPeriod(db, waveId, period))) {
+    throw notFound('A quarter view of this wave');
+  }
   return wave;
 }
 
@@ -248,7 +253,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const viewer = viewerFor(actor);
       const { waveId, nodeId } = request.params;
       const period = request.query.period ?? 'wave';
-      await closedWave(db, waveId);
+      await closedWave(db, waveId, period);
       const access = await loadNodesAccess(db, viewer, waveId, period, [nodeId]);
       const row = allowedRow(access, nodeId);
       const payloads = await loadPayloads(db, waveId, period, [nodeId]);
@@ -317,7 +322,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const viewer = viewerFor(actor);
       const { waveId } = request.params;
       const period = request.query.period ?? 'wave';
-      await closedWave(db, waveId);
+      await closedWave(db, waveId, period);
       const access = await loadWaveAccess(db, viewer, waveId, period);
       // Default: the viewer's highest node (tree order puts parents first).
       const nodeId =
@@ -378,7 +383,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const { waveId } = request.params;
       const { a, b } = request.query;
       const period = request.query.period ?? 'wave';
-      const wave = await closedWave(db, waveId);
+      const wave = await closedWave(db, waveId, period);
       const access = await loadWaveAccess(db, viewer, waveId, period);
       const rowA = allowedRow(access, a);
       const rowB = allowedRow(access, b);
@@ -453,7 +458,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       const viewer = viewerFor(actor);
       const { waveId } = request.params;
       const period = request.query.period ?? 'wave';
-      const wave = await closedWave(db, waveId);
+      const wave = await closedWave(db, waveId, period);
       const access = await loadWaveAccess(db, viewer, waveId, period);
       const nodeId =
         request.query.nodeId ?? access.tree.find((row) => access.allowed.has(row.nodeId))?.nodeId;
