@@ -272,6 +272,8 @@ async function browserStep(web) {
         E2E_BASE_URL: origin,
         CHROMIUM_PATH: chromium,
         TEAMSPIEGEL_DEMO_PASSWORD: DEMO_PASSWORD,
+        // The full-wave spec reads the counts stored at close from the server's database.
+        TEAMSPIEGEL_DATA_DIR: join(work, 'data'),
         PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile,
         CI: '1',
       },

@@ -97,3 +97,36 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     ),
   ).toEqual([]);
 }
+
+/** JSON calls to the API with the page's session, as the web app makes them (CSRF and Origin). */
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, data?: unknown): Promise<T>;
+}
+
+/**
+ * The API as whoever is logged in on `page` (same cookies). State-changing calls carry the CSRF
+ * header and the app's Origin; any answer other than 2xx fails the test with its body.
+ */
+export async function apiFor(page: Page): Promise<Api> {
+  const origin = new URL(page.url()).origin;
+  const csrf = await page.request.get('/api/v1/auth/csrf');
+  expect(csrf.status(), await csrf.text()).toBe(200);
+  const { token } = (await csrf.json()) as { token: string };
+  const check = async <T>(what: string, res: Awaited<ReturnType<Page['request']['get']>>) => {
+    expect(res.ok(), `${what}: HTTP ${res.status()} ${await res.text()}`).toBe(true);
+    return (await res.json()) as T;
+  };
+  return {
+    get: async <T>(path: string) =>
+      check<T>(`GET ${path}`, await page.request.get(`/api/v1${path}`)),
+    post: async <T>(path: string, data?: unknown) =>
+      check<T>(
+        `POST ${path}`,
+        await page.request.post(`/api/v1${path}`, {
+          headers: { 'x-csrf-token': token, origin },
+          ...(data === undefined ? {} : { data }),
+        }),
+      ),
+  };
+}
