@@ -17,6 +17,7 @@
  * programme present it does nothing.
  */
 import { constants, randomBytes, sign } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
 import { buildApp } from '../app.ts';
@@ -47,6 +48,8 @@ export const CURRENT_WAVE_AGE_DAYS = 2;
 /** The team of demo-lead and demo-officer (db/seed/dutch-corps.ts): clearly improving. */
 export const DEMO_TEAM_CODE = 'NL-NH-ZW-ZAA-NHB';
 const SEED = 20_261_128;
+/** Key generation threads while the history is built (the server's own setting if higher). */
+const HISTORY_KEY_WORKERS = 4;
 
 export interface DemoHistoryOptions {
   db: Db;
@@ -130,9 +133,20 @@ export async function buildDemoHistory(
   }
 
   // The application itself, on the history's clock, without its scheduler or request logs.
+  // Key generation is nearly all of the build's time and nothing else runs yet, so the pool
+  // gets at least HISTORY_KEY_WORKERS threads (on a machine busy with other work, more threads
+  // also win a larger share of it).
   const app = await buildApp({
     db,
-    config: { ...config, schedulerIntervalMs: 0, logLevel: 'error' as Config['logLevel'] },
+    config: {
+      ...config,
+      schedulerIntervalMs: 0,
+      logLevel: 'error' as Config['logLevel'],
+      keyWorkers: Math.max(
+        config.keyWorkers,
+        Math.min(HISTORY_KEY_WORKERS, 2 * availableParallelism()),
+      ),
+    },
     clock,
   });
   await app.ready();
