@@ -156,7 +156,13 @@ export async function runResults(options: ResultsOptions): Promise<Row[]> {
       console.log('Results — starting the server in a child process …');
       server = await startServer(dir);
       url = server.url;
-      row('results: setup', 'server started (child process, same database)', ms(server.startMs));
+      const flags = process.env.BENCH_SERVER_NODE_OPTIONS?.trim();
+      row(
+        'results: setup',
+        'server started (child process, same database)',
+        ms(server.startMs),
+        flags ? `server flags: ${flags}` : '',
+      );
     }
 
     // --- Request scenarios against a bare route -----------------------------------------
@@ -502,21 +508,27 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 async function startServer(dir: string): Promise<ChildServer> {
   const port = await freePort();
   const t = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      TEAMSPIEGEL_DATA_DIR: dir,
-      TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
-      TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
-      TEAMSPIEGEL_SEED_DEMO: 'false',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only, as server-memory.ts takes them.
+  const flags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...flags, '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'test',
+        TEAMSPIEGEL_DATA_DIR: dir,
+        TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
+        TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+        TEAMSPIEGEL_SEED_DEMO: 'false',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
