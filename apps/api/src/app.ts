@@ -10,6 +10,7 @@ import { schedulerPlugin } from './collection/scheduler.ts';
 import { submitRoutes } from './collection/submit.routes.ts';
 import { waveRoutes } from './collection/waves.routes.ts';
 import { createWaveRunner, type WaveRunner } from './collection/waves.service.ts';
+import type { KeySource } from './collection/crypto/keys.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { badRequest } from './errors.ts';
 import type { Clock } from './clock.ts';
@@ -40,6 +41,8 @@ export interface AppDeps {
   db: Db;
   config: Config;
   clock: Clock;
+  /** Where wave signing keys come from; the worker pool unless given (the demo history). */
+  keySource?: KeySource;
 }
 
 /**
@@ -54,7 +57,12 @@ function validators() {
 }
 
 /** Builds the whole application without listening; tests use it with app.inject(). */
-export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  db,
+  config,
+  clock,
+  keySource,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
@@ -91,7 +99,7 @@ export async function buildApp({ db, config, clock }: AppDeps): Promise<FastifyI
   await app.register(routePermissionsPlugin);
 
   const deps = { db, config, clock };
-  const waves = createWaveRunner({ db, clock, config, log: app.log });
+  const waves = createWaveRunner({ db, clock, config, log: app.log, keySource });
   app.decorate('waves', waves);
   // The logged-in API: cookies, sessions, CSRF and permissions live only in this context.
   await app.register(async (api) => {

@@ -27,7 +27,7 @@ import { currentOn } from '../org/periods.ts';
 import { insertPublication, preparePublication } from '../results/publish.ts';
 import { tallyItems } from './catalogue.ts';
 import { toBase64url } from './crypto/encoding.ts';
-import { KeyGenerationPool, type CellKeyPair } from './crypto/keys.ts';
+import { KeyGenerationPool, type CellKeyPair, type KeySource } from './crypto/keys.ts';
 import {
   createWaveDataKey,
   destroyWaveKeys,
@@ -47,6 +47,8 @@ export interface WaveRunnerDeps {
   clock: Clock;
   config: Config;
   log: FastifyBaseLogger;
+  /** Where signing keys come from; a worker pool of config.keyWorkers threads unless given. */
+  keySource?: KeySource;
 }
 
 /** Rows between turns given back to the event loop while a close reads and counts. */
@@ -78,8 +80,8 @@ export interface SealedAnswers {
   comment?: string;
 }
 
-export function createWaveRunner({ db, clock, config, log }: WaveRunnerDeps) {
-  let pool: KeyGenerationPool | undefined;
+export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunnerDeps) {
+  let pool: KeySource | undefined = keySource;
   const generating = new Map<string, Promise<void>>();
   const closing = new Map<string, Promise<void>>();
 

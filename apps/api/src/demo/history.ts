@@ -3,8 +3,8 @@
  * wave open, so a newcomer sees results, trends and intervals at once.
  *
  * Every past wave goes the way a real one goes, only on dates in the past: the wave runner
- * freezes the roster and plans the cells on the wave's opening date, generates one real signing
- * key per cell in the key worker pool, each simulated respondent's token is signed with their
+ * freezes the roster and plans the cells on the wave's opening date, gives every cell a real
+ * signing key of its own (drawn from one set reused across the past waves: see key-set.ts), each simulated respondent's token is signed with their
  * cell's key (a finalized RFC 9474 signature is an ordinary RSASSA-PSS signature over the
  * prepared message, so the signature is made directly, as the officer's browser would end up
  * with it) and their participation recorded, the answers go through POST /submit/v1/responses
@@ -25,10 +25,12 @@ import { dateOf, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { tallyItems } from '../collection/catalogue.ts';
 import { toBase64url } from '../collection/crypto/encoding.ts';
+import { KeyGenerationPool } from '../collection/crypto/keys.ts';
 import { loadCellKey } from '../collection/crypto/keystore.ts';
 import { tokenMessage } from '../collection/crypto/token.ts';
 import { createProgramme } from '../collection/programmes.routes.ts';
 import { addDays, parseJsonArray } from '../collection/waves.repository.ts';
+import { DemoKeySet } from './key-set.ts';
 import { SeededRandom } from './random.ts';
 import {
   drawTeamEffect,
@@ -134,20 +136,20 @@ export async function buildDemoHistory(
 
   // The application itself, on the history's clock, without its scheduler or request logs.
   // Key generation is nearly all of the build's time and nothing else runs yet, so the pool
-  // gets at least HISTORY_KEY_WORKERS threads (on a machine busy with other work, more threads
-  // also win a larger share of it).
-  const app = await buildApp({
-    db,
-    config: {
-      ...config,
-      schedulerIntervalMs: 0,
-      logLevel: 'error' as Config['logLevel'],
-      keyWorkers: Math.max(
+  // gets at least HISTORY_KEY_WORKERS threads, and the past waves share one set of keys.
+  const keySet = new DemoKeySet(
+    new KeyGenerationPool({
+      workers: Math.max(
         config.keyWorkers,
         Math.min(HISTORY_KEY_WORKERS, 2 * availableParallelism()),
       ),
-    },
+    }),
+  );
+  const app = await buildApp({
+    db,
+    config: { ...config, schedulerIntervalMs: 0, logLevel: 'error' as Config['logLevel'] },
     clock,
+    keySource: keySet,
   });
   await app.ready();
   const simulation = new Simulation(new SeededRandom(SEED), pastWaves);
@@ -159,6 +161,7 @@ export async function buildDemoHistory(
       const opensOn = waves[0]!.opens_on;
       clock.set(at(opensOn, '07:00:00'));
       let t = performance.now();
+      keySet.nextRound();
       keys += await openWaves(app, db, waves);
       const keysMs = performance.now() - t;
       t = performance.now();

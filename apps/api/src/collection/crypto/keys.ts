@@ -90,7 +90,17 @@ const asBuffer = (bytes: Uint8Array) =>
  * public keys. Workers start when there is work and stop when the queue is empty, so an idle
  * pool holds no threads. Runs share the workers in arrival order.
  */
-export class KeyGenerationPool {
+/** What a wave runner needs to get signing keys: the worker pool, or the demo history's set. */
+export interface KeySource {
+  generate(
+    count: number,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<CellKeyPair[]>;
+  close(): Promise<void>;
+}
+
+export class KeyGenerationPool implements KeySource {
   readonly size: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
