@@ -30,7 +30,7 @@ const skipBrowser =
 const MINUTE = 60_000;
 const TIMEOUT = { lint: 10 * MINUTE, check: 10 * MINUTE, test: 10 * MINUTE, build: 10 * MINUTE };
 const E2E_TIMEOUT = 15 * MINUTE;
-const HEALTH_TIMEOUT = 120_000;
+const HEALTH_TIMEOUT = 300_000;
 const DEMO_PASSWORD = 'demo-password-for-tests';
 
 /** @typedef {{ name: string, status: 'ok' | 'FAIL' | 'skipped' | 'blocked', passed: number, failed: number, skipped: number, ms: number, note?: string }} Row */
