@@ -88,18 +88,22 @@ export interface CellTally {
   themes: Map<string, { n: number; sum: number; sumSq: number }>;
 }
 
-/** Counts one cell's responses. Every response is one respondent, even if all items were skipped. */
-export function tallyCell(
-  items: readonly TallyItem[],
-  responses: readonly (readonly Answer[])[],
-): CellTally {
-  const tally: CellTally = { respondents: responses.length, items: new Map(), themes: new Map() };
+/** Counts a cell's responses one at a time, so a close never needs to hold all answers at once. */
+export interface CellCounter {
+  add(answers: readonly Answer[]): void;
+  readonly tally: CellTally;
+}
+
+/** Every response added is one respondent, even if all items were skipped. */
+export function createCellCounter(items: readonly TallyItem[]): CellCounter {
+  const tally: CellTally = { respondents: 0, items: new Map(), themes: new Map() };
   const scoredThemes = new Map<string, TallyItem[]>();
   for (const item of items) {
     if (!item.scored) continue;
     scoredThemes.set(item.theme, [...(scoredThemes.get(item.theme) ?? []), item]);
   }
-  for (const answers of responses) {
+  const add = (answers: readonly Answer[]): void => {
+    tally.respondents += 1;
     const byItem = new Map<string, number | null>();
     for (const { itemId, value } of answers) {
       byItem.set(itemId, value);
@@ -117,6 +121,16 @@ export function tallyCell(
       acc.sumSq += score * score;
       tally.themes.set(theme, acc);
     }
-  }
-  return tally;
+  };
+  return { add, tally };
+}
+
+/** Counts one cell's responses. Every response is one respondent, even if all items were skipped. */
+export function tallyCell(
+  items: readonly TallyItem[],
+  responses: readonly (readonly Answer[])[],
+): CellTally {
+  const counter = createCellCounter(items);
+  for (const answers of responses) counter.add(answers);
+  return counter.tally;
 }

@@ -11,7 +11,7 @@ import {
   effectiveThresholds,
   planCells,
   createScrubber,
-  tallyCell,
+  createCellCounter,
   type Answer,
   type CellKind,
   type CellTally,
@@ -51,6 +51,8 @@ export interface WaveRunnerDeps {
   keySource?: KeySource;
 }
 
+/** Responses read per query while a close counts. */
+const READ_PAGE = 2000;
 /** Rows between turns given back to the event loop while a close reads and counts. */
 const YIELD_EVERY = 200;
 /** Rows per multi-row insert: well under SQLite's limit of bound variables. */
@@ -320,23 +322,33 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
         .select(['id', 'unit_id', 'kind', 'eligible'])
         .where('wave_id', '=', waveId)
         .execute();
+      // Counted page by page, one counter per cell: a close at reference scale never holds
+      // every decrypted answer at once (server memory budget).
       const byCell = new Map(
-        cells.map((c) => [c.id, { responses: [] as Answer[][], comments: [] as string[] }]),
+        cells.map((c) => [c.id, { counter: createCellCounter(items), comments: [] as string[] }]),
       );
-      const rows = await db
-        .selectFrom('response')
-        .select(['cell_id', 'sealed'])
-        .where('wave_id', '=', waveId)
-        .execute();
-      for (const [i, row] of rows.entries()) {
-        if (i % YIELD_EVERY === 0) await yieldToEventLoop();
-        const group = byCell.get(row.cell_id);
-        const payload = dataKey && openPayload(dataKey, waveId, row.cell_id, row.sealed);
-        // Checked at submission already; a payload that no longer fits is left out.
-        if (!group || !payload || answerProblems(items, payload.answers).length) continue;
-        group.responses.push(payload.answers);
-        const comment = payload.comment?.trim();
-        if (wave.comment_question && comment) group.comments.push(scrub(comment).text);
+      let after = '';
+      for (;;) {
+        const page = await db
+          .selectFrom('response')
+          .select(['token_key', 'cell_id', 'sealed'])
+          .where('wave_id', '=', waveId)
+          .where('token_key', '>', after)
+          .orderBy('token_key')
+          .limit(READ_PAGE)
+          .execute();
+        if (!page.length) break;
+        after = page[page.length - 1]!.token_key;
+        for (const [i, row] of page.entries()) {
+          if (i % YIELD_EVERY === 0) await yieldToEventLoop();
+          const group = byCell.get(row.cell_id);
+          const payload = dataKey && openPayload(dataKey, waveId, row.cell_id, row.sealed);
+          // Checked at submission already; a payload that no longer fits is left out.
+          if (!group || !payload || answerProblems(items, payload.answers).length) continue;
+          group.counter.add(payload.answers);
+          const comment = payload.comment?.trim();
+          if (wave.comment_question && comment) group.comments.push(scrub(comment).text);
+        }
       }
 
       const cellRows: NewRow<'wave_cell_tally'>[] = [];
@@ -347,7 +359,7 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
       let counted = 0;
       for (const [cellId, group] of byCell) {
         if (++counted % YIELD_EVERY === 0) await yieldToEventLoop();
-        const tally = tallyCell(items, group.responses);
+        const tally = group.counter.tally;
         tallies.set(cellId, tally);
         const key = { wave_id: waveId, cell_id: cellId };
         cellRows.push({ ...key, respondents: tally.respondents });
