@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MyWaves } from '@teamspiegel/contracts';
+import type { MyWaves, ResultsOverview } from '@teamspiegel/contracts';
 import { ANCHOR_ITEM_IDS } from '@teamspiegel/core';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { seedDemo } from '@teamspiegel/db/seed';
@@ -360,6 +360,18 @@ history('at start the current wave opens, and demo-officer may answer it', async
     assert.is(mine.length, 1);
     assert.is(mine[0]!.waveId, eligible[0]!.id);
     assert.is(mine[0]!.tokenTaken, false);
+
+    // "You said, we did": the action demo-lead's team agreed on, visible to the officer.
+    const overview = (await browser.get('/api/v1/results/overview')).json<ResultsOverview>();
+    const team = overview.home.find(
+      (id) => overview.nodes.find((n) => n.nodeId === id)?.kind === 'team',
+    );
+    assert.ok(team, 'demo-officer has a team node');
+    const actions = (await browser.get(`/api/v1/results/nodes/${team}/actions`)).json<{
+      items: { what: string; status: string }[];
+    }>();
+    assert.is(actions.items.length, 1);
+    assert.is(actions.items[0]!.status, 'in_progress');
   } finally {
     await app.close();
   }

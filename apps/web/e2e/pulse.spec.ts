@@ -53,6 +53,9 @@ test('an officer answers the pulse on a phone, sends it, changes one answer and 
   await expect(who).toContainText('Deze sleutel staat zo in het openbare overzicht');
   await expect(who).toContainText('Vertrouwenspersoon');
   await expect(who).toContainText('Klachtenroute');
+  // "You said, we did": the action the team agreed on after the last results.
+  const action = page.getByRole('region', { name: 'Jullie zeiden, wij deden' });
+  await expect(action.getByTestId('team-action')).toContainText('briefing');
 
   // Every answer option is a touch target of at least 44 px.
   const first = page.getByRole('group', { name: /^Vraag 1 van/ });

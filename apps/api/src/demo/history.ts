@@ -16,7 +16,7 @@
  * start, as it would any wave. Runs only right after seeding an empty database: with any
  * programme present it does nothing.
  */
-import { constants, randomBytes, sign } from 'node:crypto';
+import { constants, randomBytes, randomUUID, sign } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
@@ -183,6 +183,7 @@ export async function buildDemoHistory(
           `${seconds(keysMs)}, answers ${seconds(answerMs)}, close ${seconds(performance.now() - t)})`,
       );
     }
+    await recordDemoAction(db, clock.now());
     // The current wave: planned on the real clock; the server's scheduler opens it at start
     // (its keys are generated while the server already answers, as for any wave).
     clock.set(now);
@@ -201,6 +202,40 @@ export async function buildDemoHistory(
     keys,
     ms: performance.now() - started,
   };
+}
+
+/**
+ * "You said, we did": after the last closed wave, the lead of the demo team records the action
+ * agreed with the team, so officers see it beside the results and in the current wave's intro.
+ */
+async function recordDemoAction(db: Db, now: Date): Promise<void> {
+  const lead = await db
+    .selectFrom('unit')
+    .innerJoin('membership', 'membership.unit_id', 'unit.id')
+    .select(['unit.id as unitId', 'membership.person_id as personId'])
+    .where('unit.code', '=', DEMO_TEAM_CODE)
+    .where('membership.kind', '=', 'lead')
+    .where('membership.left_on', 'is', null)
+    .executeTakeFirst();
+  if (!lead) return;
+  const today = dateOf(now);
+  const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+  await db
+    .insertInto('team_action')
+    .values({
+      id: randomUUID(),
+      node_id: lead.unitId,
+      quarter,
+      what:
+        'Elke briefing begint met één vraag aan het team: wat zat je de afgelopen dienst niet lekker? ' +
+        'De teamchef reageert pas als iedereen aan het woord is geweest.',
+      theme: 'psychological_safety',
+      due: addDays(today, 60),
+      status: 'in_progress',
+      recorded_by: lead.personId,
+      updated_at: now.toISOString(),
+    })
+    .execute();
 }
 
 async function plannedWaves(db: Db, sequence: number): Promise<WaveRow[]> {

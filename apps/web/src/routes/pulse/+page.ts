@@ -1,6 +1,7 @@
-import type { MyWaves, WaveManifest } from '@teamspiegel/contracts';
+import type { MyWaves, TeamAction, WaveManifest } from '@teamspiegel/contracts';
 import { api } from '$lib/api';
 import { loadOrFail } from '$lib/load';
+import { resultsApi } from '$lib/results/api';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ parent, url, depends }) => {
@@ -21,5 +22,23 @@ export const load: PageLoad = async ({ parent, url, depends }) => {
       manifest = null;
     }
   }
-  return { waves: waves.items, wave, manifest };
+  return { waves: waves.items, wave, manifest, teamAction: wave ? await teamAction() : null };
 };
+
+/**
+ * "You said, we did" in the wave's intro (content.md): the action the officer's team agreed
+ * on after the last results. Nice to have: answering never waits on it or fails because of it.
+ */
+async function teamAction(): Promise<{ nodeId: string; actions: TeamAction[] } | null> {
+  try {
+    const overview = await resultsApi.overview();
+    const team = overview.home.find(
+      (id) => overview.nodes.find((node) => node.nodeId === id)?.kind === 'team',
+    );
+    if (!team) return null;
+    const { items } = await resultsApi.actions(team);
+    return items.length ? { nodeId: team, actions: items } : null;
+  } catch {
+    return null;
+  }
+}
