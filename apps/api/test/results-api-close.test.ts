@@ -6,16 +6,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Comparison, Heatmap, NodeResult, PublishedNode } from '@teamspiegel/contracts';
 import { withTestApp } from './helpers.ts';
-import {
-  answersFor,
-  browserForPerson,
-  cellMembers,
-  myWave,
-  openWave,
-  submit,
-  takeToken,
-} from './pulse-support.ts';
-import { storedResult } from './results-support.ts';
+import { openWave } from './pulse-support.ts';
+import { answerAsTeam, storedResult } from './results-support.ts';
 import { browserAs, expectRefused, unitIdByCode, type Browser } from './support.ts';
 
 const t = withTestApp(test);
@@ -29,37 +21,11 @@ const id: Record<string, string> = {};
 const browsers: Record<string, Browser> = {};
 const as = (user: string) => browsers[user]!;
 
-/** `count` members of a team's cell answer through the real token protocol. */
-async function respond(code: string, count: number, pick: (index: number, i: number) => number) {
-  const unitId = await unitIdByCode(t.db, code);
-  const cell = await t.db
-    .selectFrom('wave_cell')
-    .select('id')
-    .where('wave_id', '=', waveId)
-    .where('unit_id', '=', unitId)
-    .where('kind', '=', 'team')
-    .executeTakeFirstOrThrow();
-  const members = await cellMembers(t.db, waveId, cell.id);
-  assert.ok(members.length >= count, `${code} has ${members.length} members`);
-  for (const [i, personId] of members.slice(0, count).entries()) {
-    const browser = await browserForPerson(t.app, t.db, personId);
-    const wave = await myWave(browser, waveId);
-    const { token, response } = await takeToken(browser, wave);
-    assert.ok(token, response.body);
-    const sent = await submit(
-      t.app,
-      token,
-      answersFor(wave, (index) => pick(index, i)),
-    );
-    assert.is(sent.statusCode, 202, sent.body);
-  }
-}
-
 test.before(async () => {
   waveId = await openWave(t, { rootCode: DISTRICT, commentQuestion: false });
   // The demo team answers high, its sibling low; nobody else in the district answers.
-  await respond(TEAM, 10, (index, i) => 3 + ((index + i) % 2));
-  await respond(SIBLING, 10, (index, i) => (index + i) % 2);
+  await answerAsTeam(t, waveId, TEAM, 10, (index, i) => 3 + ((index + i) % 2));
+  await answerAsTeam(t, waveId, SIBLING, 10, (index, i) => (index + i) % 2);
   await t.app.waves.close(waveId, null);
   for (const code of [DISTRICT, 'NL-NH-ZW-ZAA', TEAM, SIBLING]) {
     id[code] = await unitIdByCode(t.db, code);

@@ -8,16 +8,8 @@ import * as assert from 'uvu/assert';
 import type { PublishedNode } from '@teamspiegel/contracts';
 import { derivableSmallGroups, type PublishedGroup } from '../../../packages/core/test/attacker.ts';
 import { withTestApp } from './helpers.ts';
-import {
-  answersFor,
-  browserForPerson,
-  cellMembers,
-  myWave,
-  openWave,
-  submit,
-  takeToken,
-} from './pulse-support.ts';
-import { unitIdByCode } from './support.ts';
+import { openWave } from './pulse-support.ts';
+import { answerAsTeam } from './results-support.ts';
 
 const attack = suite('results: the exact attacker on a closed wave');
 const t = withTestApp(attack);
@@ -40,28 +32,7 @@ let rows: { node_id: string; parent_node_id: string | null; payload: string | nu
 attack.before(async () => {
   waveId = await openWave(t, { rootCode: 'NL-NH-KEN', commentQuestion: false });
   for (const [code, count] of Object.entries(PLAN)) {
-    const unitId = await unitIdByCode(t.db, code);
-    const cell = await t.db
-      .selectFrom('wave_cell')
-      .select('id')
-      .where('wave_id', '=', waveId)
-      .where('unit_id', '=', unitId)
-      .where('kind', '=', 'team')
-      .executeTakeFirstOrThrow();
-    for (const [i, personId] of (await cellMembers(t.db, waveId, cell.id))
-      .slice(0, count)
-      .entries()) {
-      const browser = await browserForPerson(t.app, t.db, personId);
-      const wave = await myWave(browser, waveId);
-      const { token } = await takeToken(browser, wave);
-      assert.ok(token);
-      const sent = await submit(
-        t.app,
-        token,
-        answersFor(wave, (index) => (index * i) % 5),
-      );
-      assert.is(sent.statusCode, 202, sent.body);
-    }
+    await answerAsTeam(t, waveId, code, count, (index, i) => (index * i) % 5);
   }
   await t.app.waves.close(waveId, null);
 

@@ -12,15 +12,8 @@ import { PublishedNode } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { derivableSmallGroups, type PublishedGroup } from '../../../packages/core/test/attacker.ts';
 import { withTestApp } from './helpers.ts';
-import {
-  answersFor,
-  browserForPerson,
-  cellMembers,
-  myWave,
-  openWave,
-  submit,
-  takeToken,
-} from './pulse-support.ts';
+import { browserForPerson, cellMembers, openWave } from './pulse-support.ts';
+import { answerAsTeam, teamCellOf } from './results-support.ts';
 import { unitIdByCode, type Browser } from './support.ts';
 
 const publishing = suite('results: publishing at close');
@@ -75,39 +68,14 @@ const rowsOf = (db: Db, waveId: string, period = 'wave'): Promise<Row[]> =>
 const payloadOf = (row: Row | undefined): PublishedNode | null =>
   row?.payload ? (JSON.parse(row.payload) as PublishedNode) : null;
 
-async function cellOfUnit(waveId: string, code: string): Promise<string> {
-  const unitId = await unitIdByCode(t.db, code);
-  const cell = await t.db
-    .selectFrom('wave_cell')
-    .select('id')
-    .where('wave_id', '=', waveId)
-    .where('unit_id', '=', unitId)
-    .where('kind', '=', 'team')
-    .executeTakeFirstOrThrow();
-  return cell.id;
-}
-
-/** `count` members of a team answer through the real token protocol, each with a comment. */
-async function respond(waveId: string, code: string, count: number, comments: string[] = []) {
-  const members = await cellMembers(t.db, waveId, await cellOfUnit(waveId, code));
-  assert.ok(members.length >= count, `${code} has ${members.length} members`);
-  for (const [i, personId] of members.slice(0, count).entries()) {
-    let browser = browsers.get(personId);
-    if (!browser) {
-      browser = await browserForPerson(t.app, t.db, personId);
-      browsers.set(personId, browser);
-    }
-    const wave = await myWave(browser, waveId);
-    const { token, response } = await takeToken(browser, wave);
-    assert.ok(token, response.body);
-    const sent = await submit(
-      t.app,
-      token,
-      answersFor(wave, (index) => (index + i) % 5),
-      comments[i],
-    );
-    assert.is(sent.statusCode, 202, sent.body);
+/** A person's browser, logged in once and kept for the later waves. */
+async function browserOf(personId: string): Promise<Browser> {
+  let browser = browsers.get(personId);
+  if (!browser) {
+    browser = await browserForPerson(t.app, t.db, personId);
+    browsers.set(personId, browser);
   }
+  return browser;
 }
 
 async function answerPlan(waveId: string, withComments: boolean) {
@@ -119,7 +87,10 @@ async function answerPlan(waveId: string, withComments: boolean) {
         )
       : [];
     if (withComments) written.set(code, comments);
-    await respond(waveId, code, count, comments);
+    await answerAsTeam(t, waveId, code, count, (index, i) => (index + i) % 5, {
+      comments,
+      browserOf,
+    });
   }
 }
 
@@ -355,7 +326,7 @@ publishing(
       assert.is(theme.change.difference, 0);
     }
     // One member who never answered leaves before the third wave: the roster changed by 1.
-    const cell = await cellOfUnit(second, 'NL-NH-KEN-HLM-WIJK');
+    const cell = await teamCellOf(t.db, second, 'NL-NH-KEN-HLM-WIJK');
     const leaver = (await cellMembers(t.db, second, cell)).at(-1)!;
     await t.db
       .updateTable('membership')

@@ -3,12 +3,21 @@
  * published_node, as the close would leave it. These tests are about who may read what, not
  * how it was computed (that is the publishing tests' job).
  */
+import * as assert from 'uvu/assert';
 import type { NodeKind, Period, PublishedNode } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { createProgramme } from '../src/collection/programmes.routes.ts';
 import { insertPlannedWave } from '../src/collection/waves.service.ts';
 import { TODAY, type TestApp } from './helpers.ts';
-import { unitIdByCode } from './support.ts';
+import {
+  answersFor,
+  browserForPerson,
+  cellMembers,
+  myWave,
+  submit,
+  takeToken,
+} from './pulse-support.ts';
+import { unitIdByCode, type Browser } from './support.ts';
 
 export type Payload = Omit<PublishedNode, 'waveId' | 'nodeId' | 'period' | 'node'>;
 
@@ -179,4 +188,52 @@ export async function storedResult(
   return row.payload === null
     ? { ...identity, suppressed: true }
     : { ...(JSON.parse(row.payload) as Record<string, unknown>), ...identity };
+}
+
+/** The id of a team's own cell in a wave (its `team` cell, not remainder or leadership). */
+export async function teamCellOf(db: Db, waveId: string, code: string): Promise<string> {
+  const unitId = await unitIdByCode(db, code);
+  const cell = await db
+    .selectFrom('wave_cell')
+    .select('id')
+    .where('wave_id', '=', waveId)
+    .where('unit_id', '=', unitId)
+    .where('kind', '=', 'team')
+    .executeTakeFirstOrThrow();
+  return cell.id;
+}
+
+/**
+ * The first `count` members of a team's cell answer through the real token protocol: a token
+ * each, then /submit with `pick(index, i)` as the value of item `index` for member `i`, and
+ * `comments[i]` as member i's comment. `browserOf` gives a member's logged-in browser (by
+ * default a fresh login each call).
+ */
+export async function answerAsTeam(
+  t: Pick<TestApp, 'app' | 'db'>,
+  waveId: string,
+  code: string,
+  count: number,
+  pick: (index: number, i: number) => number,
+  options: {
+    comments?: readonly string[];
+    browserOf?: (personId: string) => Promise<Browser>;
+  } = {},
+): Promise<void> {
+  const members = await cellMembers(t.db, waveId, await teamCellOf(t.db, waveId, code));
+  assert.ok(members.length >= count, `${code} has ${members.length} members`);
+  const browserOf = options.browserOf ?? ((personId) => browserForPerson(t.app, t.db, personId));
+  for (const [i, personId] of members.slice(0, count).entries()) {
+    const browser = await browserOf(personId);
+    const wave = await myWave(browser, waveId);
+    const { token, response } = await takeToken(browser, wave);
+    assert.ok(token, response.body);
+    const sent = await submit(
+      t.app,
+      token,
+      answersFor(wave, (index) => pick(index, i)),
+      options.comments?.[i],
+    );
+    assert.is(sent.statusCode, 202, sent.body);
+  }
 }
