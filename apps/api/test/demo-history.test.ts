@@ -22,14 +22,14 @@ import { hashPassword } from '../src/auth/passwords.ts';
 import { dateOf } from '../src/clock.ts';
 import { tallyItems } from '../src/collection/catalogue.ts';
 import { addDays } from '../src/collection/waves.repository.ts';
-import { loadConfig, type Config } from '../src/config.ts';
+import type { Config } from '../src/config.ts';
 import {
   buildDemoHistory,
   DEMO_PAST_WAVES,
   DEMO_TEAM_CODE,
   type DemoHistorySummary,
 } from '../src/demo/history.ts';
-import { DEMO_PASSWORD, ORIGIN, TestClock, TODAY } from './helpers.ts';
+import { DEMO_PASSWORD, testConfig, TestClock, TODAY } from './helpers.ts';
 import { browserAs, personIdByUsername } from './support.ts';
 
 const history = suite('demo history');
@@ -42,14 +42,7 @@ const clock = new TestClock();
 
 history.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'teamspiegel-demo-history-'));
-  config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
-    TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
-    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
-  });
+  config = testConfig(dir);
   db = createDb(join(dir, 'teamspiegel.sqlite'));
   await migrateToLatest(db);
   await seedDemo(db, { today: TODAY, hashPassword, demoPassword: DEMO_PASSWORD });

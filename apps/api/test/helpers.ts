@@ -34,6 +34,23 @@ export interface TestApp {
 }
 
 /**
+ * The configuration every test app runs with on data directory `dir`: the test origin, no web
+ * build, a rate limit no test reaches, and the scheduler off (tests drive the waves themselves);
+ * `env` adds or overrides settings.
+ */
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    TEAMSPIEGEL_DATA_DIR: dir,
+    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
+    TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
+    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
+    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
+    ...env,
+  });
+}
+
+/**
  * The real app on a fresh SQLite file in a temporary directory, migrated and seeded with the
  * demo organisation (the same seed the start command uses).
  */
@@ -42,16 +59,7 @@ export async function buildTestApp(
   options: { seed?: boolean } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-test-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
-    TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
-    // Tests drive the wave scheduler themselves.
-    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
-    ...env,
-  });
+  const config = testConfig(dir, env);
   const db = createDb(join(dir, 'teamspiegel.sqlite'));
   await migrateToLatest(db);
   const clock = new TestClock();

@@ -14,8 +14,7 @@ import { seedDemo } from '@teamspiegel/db/seed';
 import { buildApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/passwords.ts';
 import { createProgramme } from '../src/collection/programmes.routes.ts';
-import { loadConfig } from '../src/config.ts';
-import { DEMO_PASSWORD, ORIGIN, TestClock, TODAY, type TestApp } from './helpers.ts';
+import { DEMO_PASSWORD, testConfig, TestClock, TODAY, type TestApp } from './helpers.ts';
 import { browserAs, unitIdByCode, type Browser } from './support.ts';
 
 const suite = RSABSSA.SHA384.PSS.Randomized();
@@ -208,15 +207,7 @@ export async function buildAppInDir(
   dir: string,
   options: { seed?: boolean; env?: Record<string, string>; removeDir?: string } = {},
 ): Promise<RestartableApp> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
-    TEAMSPIEGEL_WEB_DIR: join(dir, 'no-web-build'),
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '100000',
-    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
-    ...options.env,
-  });
+  const config = testConfig(dir, options.env);
   const db = createDb(join(dir, 'teamspiegel.sqlite'));
   await migrateToLatest(db);
   const clock = new TestClock();
