@@ -16,7 +16,6 @@ import {
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '@teamspiegel/api/app';
@@ -30,9 +29,8 @@ import { tallyItems } from '../apps/api/src/collection/catalogue.ts';
 import { createProgramme } from '../apps/api/src/collection/programmes.routes.ts';
 import { blindSign } from '../apps/api/src/collection/crypto/blind-sign.ts';
 import { toBase64url } from '../apps/api/src/collection/crypto/encoding.ts';
-import { generateCellKey, KeyGenerationPool } from '../apps/api/src/collection/crypto/keys.ts';
+import { KeyGenerationPool } from '../apps/api/src/collection/crypto/keys.ts';
 import {
-  KeyExistsError,
   loadCellKey,
   loadWaveDataKey,
   saveCellKey,
@@ -47,6 +45,16 @@ import {
   type TallyItem,
 } from '../packages/core/src/index.ts';
 import { buildReferenceOrg, describeOrg, REFERENCE_PEOPLE, Rng } from './reference-org.ts';
+import {
+  benchEnv,
+  formatMs,
+  listen,
+  logInOverHttp,
+  met,
+  positiveInt,
+  shareOneCellKey,
+  watchedClose,
+} from './support.ts';
 
 export const COLLECTION_SCENARIOS = [
   'collection: token issuance',
@@ -78,13 +86,7 @@ const SUBMIT_RATIO_BUDGET = 0.5;
 const CLOSE_BUDGET_S = 60;
 const STALL_BUDGET_MS = 1000;
 
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-const ms = (t: number) => (t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : `${t.toFixed(0)} ms`);
-const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const ms = (t: number) => formatMs(t, 0);
 
 export async function runCollection(options: CollectionOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -96,13 +98,9 @@ export async function runCollection(options: CollectionOptions): Promise<Row[]> 
 
   const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-collection-'));
   const config: Config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+    ...benchEnv(dir),
     // The bench drives the waves itself.
     TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
   });
   const file = join(dir, 'teamspiegel.sqlite');
   const rawDb = createDb(file);
@@ -245,22 +243,7 @@ export async function openWithSharedKey(
   waveId: string,
   cells: readonly { id: string }[],
 ): Promise<KeyObject> {
-  const shared = await generateCellKey();
-  const spki = toBase64url(shared.publicKeySpki);
-  for (const cell of cells) {
-    try {
-      await saveCellKey(config.keyDir, waveId, cell.id, shared.privateKeyPkcs8);
-    } catch (err) {
-      if (err instanceof KeyExistsError) continue; // the runner's own key got there first
-      throw err;
-    }
-    await db
-      .updateTable('wave_cell')
-      .set({ key_id: shared.keyId, public_key: spki })
-      .where('id', '=', cell.id)
-      .where('key_id', 'is', null)
-      .execute();
-  }
+  const shared = await shareOneCellKey(db, config, waveId, cells);
   await app.waves.keysReady(waveId);
   return createPrivateKey({ key: shared.privateKeyPkcs8, format: 'der', type: 'pkcs8' });
 }
@@ -674,46 +657,12 @@ async function closeWave(env: Env, timer: QueryTimer, file: string, row: RowFn) 
 
   // While closing: the event loop's longest stall, and a request that needs the database
   // (GET /api/v1/health runs `select 1`) sent back to back.
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  // A plain 10 ms interval as a second witness: the longest gap between two of its callbacks.
-  let lastTick = 0;
-  let maxGap = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (lastTick) maxGap = Math.max(maxGap, now - lastTick - 10);
-    lastTick = now;
-  }, 10);
-  let probing = true;
-  let probeMax = 0;
-  let probes = 0;
-  let probeFailures = 0;
-  const probe = (async () => {
-    while (probing) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${url}/api/v1/health`);
-        await res.arrayBuffer();
-        if (!res.ok) probeFailures++;
-      } catch {
-        // A request held long enough is dropped by the server's timeouts: count it as failed.
-        probeFailures++;
-      }
-      probeMax = Math.max(probeMax, performance.now() - t);
-      probes++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  await new Promise((r) => setTimeout(r, 100));
-  timer.reset(true);
-  histogram.enable();
-  const t = performance.now();
-  await app.waves.close(waveId, null);
-  const closeMs = performance.now() - t;
-  histogram.disable();
-  clearInterval(ticker);
-  timer.reset(false);
-  probing = false;
-  await probe;
+  const close = await watchedClose(url, async () => {
+    timer.reset(true);
+    await app.waves.close(waveId, null);
+    timer.reset(false);
+  });
+  const { ms: closeMs, stall, gap: maxGap, probeMax, probes, failed: probeFailures } = close;
 
   const after = await db
     .selectFrom('wave')
@@ -734,7 +683,6 @@ async function closeWave(env: Env, timer: QueryTimer, file: string, row: RowFn) 
       `close: state ${after.state}, ${left.n} responses left, ${tallied.n} tallied of ${responses}`,
     );
   }
-  const stall = histogram.max / 1e6;
   row(
     scenario,
     `close ${responses} responses in ${env.cells.length} cells, end to end (incl. erase + VACUUM)`,
@@ -895,46 +843,14 @@ function rate(seconds: number, fn: (i: number) => void): number {
   return count / ((performance.now() - start) / 1000);
 }
 
-export async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return `http://127.0.0.1:${address.port}`;
-}
-
 /** The real login flow (CSRF token, login), then the CSRF token of the logged-in session. */
 export async function logIn(url: string, origin: string, username: string) {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const header of res.headers.getSetCookie()) {
-      const [pair = ''] = header.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const csrfToken = async () => {
-    const res = await fetch(`${url}/api/v1/auth/csrf`, { headers: { cookie: cookie() } });
-    if (!res.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${res.status}`);
-    keep(res);
-    return ((await res.json()) as { token: string }).token;
-  };
-  const before = await csrfToken();
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin,
-      'x-csrf-token': before,
-      cookie: cookie(),
-    },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!login.ok)
-    throw new Error(`POST /api/v1/auth/login: HTTP ${login.status} ${await login.text()}`);
-  keep(login);
-  const csrf = await csrfToken();
-  return { cookie: cookie(), csrf };
+  const jar = await logInOverHttp(url, origin, username, PASSWORD);
+  const res = await fetch(`${url}/api/v1/auth/csrf`, { headers: { cookie: jar.header() } });
+  if (!res.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${res.status}`);
+  jar.keep(res);
+  const { token: csrf } = (await res.json()) as { token: string };
+  return { cookie: jar.header(), csrf };
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -17,12 +17,10 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '@teamspiegel/api/app';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
@@ -33,6 +31,17 @@ import { loadConfig, type Config } from '../apps/api/src/config.ts';
 import type { Row } from './collection.ts';
 import { buildReferenceOrg, describeOrg, REFERENCE_PEOPLE } from './reference-org.ts';
 import { buildResultsHistory } from './results-history.ts';
+import {
+  benchEnv,
+  formatMs,
+  freePort,
+  listen,
+  logInOverHttp,
+  met,
+  procStatusBytes,
+  serverNodeFlags,
+  watchedClose,
+} from './support.ts';
 
 export const RESULTS_SCENARIOS = [
   'results: close',
@@ -58,8 +67,7 @@ const RSS_BUDGET_MB = 300;
 /** Team leads taking turns in the team scenario, each asking for their own team. */
 const LEADS = 20;
 
-const ms = (t: number) => (t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : `${t.toFixed(1)} ms`);
-const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const ms = (t: number) => formatMs(t, 1);
 
 export async function runResults(options: ResultsOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -71,14 +79,7 @@ export async function runResults(options: ResultsOptions): Promise<Row[]> {
   const scale = options.people >= REFERENCE_PEOPLE ? 'reference' : 'reduced';
 
   const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-results-'));
-  const config: Config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
-    TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  });
+  const config: Config = loadConfig({ ...benchEnv(dir), TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0' });
   const db = createDb(join(dir, 'teamspiegel.sqlite'));
   let app: FastifyInstance | undefined;
   let bare: FastifyInstance | undefined;
@@ -309,45 +310,11 @@ function requestRows(
 // ------------------------------------------------------------------------------------------
 // Close, timed, with a stall witness and a health probe
 
-async function timeClose(app: FastifyInstance, url: string, waveId: string) {
+function timeClose(app: FastifyInstance, url: string, waveId: string) {
   console.log('Results — closing wave 13 with publishing …');
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  let lastTick = 0;
-  let gap = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (lastTick) gap = Math.max(gap, now - lastTick - 10);
-    lastTick = now;
-  }, 10);
-  let probing = true;
-  let probeMax = 0;
-  let probes = 0;
-  let failed = 0;
-  const probe = (async () => {
-    while (probing) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${url}/api/v1/health`);
-        await res.arrayBuffer();
-        if (!res.ok) failed++;
-      } catch {
-        failed++; // a request held long enough is dropped by the server's timeouts
-      }
-      probeMax = Math.max(probeMax, performance.now() - t);
-      probes++;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  await new Promise((r) => setTimeout(r, 100));
-  histogram.enable();
-  const t = performance.now();
-  await app.waves.close(waveId, null);
-  const closeMs = performance.now() - t;
-  histogram.disable();
-  clearInterval(ticker);
-  probing = false;
-  await probe;
-  return { ms: closeMs, stall: histogram.max / 1e6, gap, probeMax, probes, failed };
+  return watchedClose(url, async () => {
+    await app.waves.close(waveId, null);
+  });
 }
 
 // ------------------------------------------------------------------------------------------
@@ -509,7 +476,7 @@ async function startServer(dir: string): Promise<ChildServer> {
   const port = await freePort();
   const t = performance.now();
   // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only, as server-memory.ts takes them.
-  const flags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+  const flags = serverNodeFlags();
   const child = spawn(
     process.execPath,
     [...flags, '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')],
@@ -517,14 +484,10 @@ async function startServer(dir: string): Promise<ChildServer> {
       cwd: ROOT,
       env: {
         ...process.env,
+        ...benchEnv(dir),
         PORT: String(port),
         HOST: '127.0.0.1',
-        NODE_ENV: 'test',
-        TEAMSPIEGEL_DATA_DIR: dir,
-        TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
-        TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
         TEAMSPIEGEL_SEED_DEMO: 'false',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -542,18 +505,10 @@ async function startServer(dir: string): Promise<ChildServer> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const startMs = performance.now() - t;
-  const status = (field: string) => {
-    const text = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return kb * 1024;
-  };
+  const status = (field: 'VmRSS' | 'VmHWM') => procStatusBytes(child.pid!, field);
   let peak = status('VmRSS');
   const sampler = setInterval(() => {
-    try {
-      peak = Math.max(peak, status('VmRSS'));
-    } catch {
-      // exited
-    }
+    peak = Math.max(peak, status('VmRSS'));
   }, 100);
   return {
     url,
@@ -567,58 +522,12 @@ async function startServer(dir: string): Promise<ChildServer> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
 // ------------------------------------------------------------------------------------------
 // Helpers
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return `http://127.0.0.1:${address.port}`;
-}
-
-/** The real login flow over HTTP: CSRF token, then the login; returns the session cookie. */
+/** The real login flow over HTTP (CSRF token, then the login); returns the session cookie. */
 async function logIn(url: string, origin: string, username: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const header of res.headers.getSetCookie()) {
-      const [pair = ''] = header.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const csrf = await fetch(`${url}/api/v1/auth/csrf`);
-  if (!csrf.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${csrf.status}`);
-  keep(csrf);
-  const { token } = (await csrf.json()) as { token: string };
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin,
-      'x-csrf-token': token,
-      cookie: cookie(),
-    },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!login.ok) {
-    throw new Error(`POST /api/v1/auth/login: HTTP ${login.status} ${await login.text()}`);
-  }
-  keep(login);
-  return cookie();
+  return (await logInOverHttp(url, origin, username, PASSWORD)).header();
 }
 
 function printRows(rows: Row[], people: number) {

@@ -1,0 +1,222 @@
+// Helpers shared by the bench scenarios (run.ts, collection.ts, server-memory.ts, results.ts,
+// results-history.ts): settings, formatting, listening and logging in over HTTP, the server in a
+// child process, its resident memory, one signing key for a whole wave, and a close timed with a
+// stall witness. Nothing here measures on its own; see README.md for what the scenarios report.
+
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '@teamspiegel/db';
+// Not part of the api package's public exports; the bench reaches in, as collection.ts does.
+import type { Config } from '../apps/api/src/config.ts';
+import { toBase64url } from '../apps/api/src/collection/crypto/encoding.ts';
+import { generateCellKey } from '../apps/api/src/collection/crypto/keys.ts';
+import { KeyExistsError, saveCellKey } from '../apps/api/src/collection/crypto/keystore.ts';
+
+/** The public origin every bench server runs with. */
+export const BENCH_ORIGIN = 'http://bench.localhost';
+
+/**
+ * The environment of a bench server on data directory `dir`: `test` keeps the session cookie
+ * usable over plain HTTP on 127.0.0.1, and the per-address rate limit is set out of reach so
+ * the limiter's bookkeeping is measured, not its refusals.
+ */
+export function benchEnv(dir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    TEAMSPIEGEL_DATA_DIR: dir,
+    TEAMSPIEGEL_PUBLIC_ORIGIN: BENCH_ORIGIN,
+    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  };
+}
+
+/** A whole number above zero from a setting, or the fallback. */
+export function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** Milliseconds with `digits` decimals, or seconds with one from 10 s on. */
+export const formatMs = (t: number, digits: number) =>
+  t >= 10_000 ? `${(t / 1000).toFixed(1)} s` : `${t.toFixed(digits)} ms`;
+
+export const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+
+/** Listens on a free port of 127.0.0.1; returns the base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no TCP address');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** A port of 127.0.0.1 free at the time of asking. */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** The cookies a browser keeps: `keep` takes a response's Set-Cookie, `header` sends them. */
+export interface CookieJar {
+  keep(res: Response): void;
+  header(): string;
+}
+
+export function cookieJar(): CookieJar {
+  const jar = new Map<string, string>();
+  return {
+    keep(res) {
+      for (const header of res.headers.getSetCookie()) {
+        const [pair = ''] = header.split(';');
+        const eq = pair.indexOf('=');
+        if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      }
+    },
+    header: () => [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+  };
+}
+
+/**
+ * The real login flow over HTTP: a CSRF token (bound to a pre-login session), then the login.
+ * Returns the jar holding the logged-in session's cookie.
+ */
+export async function logInOverHttp(
+  url: string,
+  origin: string,
+  username: string,
+  password: string,
+): Promise<CookieJar> {
+  const jar = cookieJar();
+  const csrf = await fetch(`${url}/api/v1/auth/csrf`);
+  if (!csrf.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${csrf.status} ${await csrf.text()}`);
+  jar.keep(csrf);
+  const { token } = (await csrf.json()) as { token: string };
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      origin,
+      'x-csrf-token': token,
+      cookie: jar.header(),
+    },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) {
+    throw new Error(`POST /api/v1/auth/login: HTTP ${login.status} ${await login.text()}`);
+  }
+  jar.keep(login);
+  return jar;
+}
+
+/** A field of /proc/<pid>/status in bytes (VmRSS, VmHWM); 0 once the process is gone. */
+export function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Node/V8 flags for the server process only (BENCH_SERVER_NODE_OPTIONS, heap limits, say). */
+export const serverNodeFlags = (): string[] =>
+  (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+
+/**
+ * BENCH ONLY: one signing key shared by every cell of a preparing wave (one key file per cell,
+ * as the server stores them), so a wave opens without minutes of key generation. The runner's
+ * own generation, already started by prepare(), finds the files and records them; a cell whose
+ * own key got there first keeps it. Returns the shared key.
+ */
+export async function shareOneCellKey(
+  db: Db,
+  config: Config,
+  waveId: string,
+  cells: readonly { id: string }[],
+): Promise<Awaited<ReturnType<typeof generateCellKey>>> {
+  const shared = await generateCellKey();
+  const spki = toBase64url(shared.publicKeySpki);
+  for (const cell of cells) {
+    try {
+      await saveCellKey(config.keyDir, waveId, cell.id, shared.privateKeyPkcs8);
+    } catch (err) {
+      if (err instanceof KeyExistsError) continue; // the runner's own key got there first
+      throw err;
+    }
+    await db
+      .updateTable('wave_cell')
+      .set({ key_id: shared.keyId, public_key: spki })
+      .where('id', '=', cell.id)
+      .where('key_id', 'is', null)
+      .execute();
+  }
+  return shared;
+}
+
+/** What a watched close took, and what the server's event loop and a client saw meanwhile. */
+export interface WatchedClose {
+  ms: number;
+  /** The longest event-loop stall (monitorEventLoopDelay max), ms. */
+  stall: number;
+  /** The longest gap between two ticks of a plain 10 ms interval beyond its 10 ms, ms. */
+  gap: number;
+  /** The slowest GET /api/v1/health sent back to back meanwhile, ms. */
+  probeMax: number;
+  probes: number;
+  failed: number;
+}
+
+/**
+ * Runs `close` (a wave's close in this process) timed, while two witnesses watch this event
+ * loop (monitorEventLoopDelay and a 10 ms interval) and GET /api/v1/health, which needs the
+ * database (`select 1`), is sent to `url` back to back.
+ */
+export async function watchedClose(url: string, close: () => Promise<void>): Promise<WatchedClose> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let lastTick = 0;
+  let gap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (lastTick) gap = Math.max(gap, now - lastTick - 10);
+    lastTick = now;
+  }, 10);
+  let probing = true;
+  let probeMax = 0;
+  let probes = 0;
+  let failed = 0;
+  const probe = (async () => {
+    while (probing) {
+      const t = performance.now();
+      try {
+        const res = await fetch(`${url}/api/v1/health`);
+        await res.arrayBuffer();
+        if (!res.ok) failed++;
+      } catch {
+        failed++; // a request held long enough is dropped by the server's timeouts
+      }
+      probeMax = Math.max(probeMax, performance.now() - t);
+      probes++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 100));
+  histogram.enable();
+  const t = performance.now();
+  await close();
+  const closeMs = performance.now() - t;
+  histogram.disable();
+  clearInterval(ticker);
+  probing = false;
+  await probe;
+  return { ms: closeMs, stall: histogram.max / 1e6, gap, probeMax, probes, failed };
+}
