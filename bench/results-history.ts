@@ -32,12 +32,7 @@ import { systemClock, dateOf, type Clock } from '../apps/api/src/clock.ts';
 import { loadConfig, type Config } from '../apps/api/src/config.ts';
 import { tallyItems } from '../apps/api/src/collection/catalogue.ts';
 import { toBase64url } from '../apps/api/src/collection/crypto/encoding.ts';
-import { generateCellKey } from '../apps/api/src/collection/crypto/keys.ts';
-import {
-  KeyExistsError,
-  loadCellKey,
-  saveCellKey,
-} from '../apps/api/src/collection/crypto/keystore.ts';
+import { loadCellKey } from '../apps/api/src/collection/crypto/keystore.ts';
 import { tokenMessage } from '../apps/api/src/collection/crypto/token.ts';
 import { createProgramme } from '../apps/api/src/collection/programmes.routes.ts';
 import { addDays, findWave, parseJsonArray } from '../apps/api/src/collection/waves.repository.ts';
@@ -61,6 +56,7 @@ import {
   type TallyItem,
 } from '../packages/core/src/index.ts';
 import { buildReferenceOrg, describeOrg } from './reference-org.ts';
+import { benchEnv, shareOneCellKey } from './support.ts';
 
 export const HISTORY_WAVES = 12;
 const CADENCE_DAYS = 28;
@@ -218,7 +214,7 @@ export async function buildResultsHistory(options: {
     .where('wave_id', '=', current.id)
     .orderBy('unit_id')
     .execute();
-  await shareOneKey(db, config, current.id, cells);
+  await shareOneCellKey(db, config, current.id, cells);
   await app.waves.keysReady(current.id);
   const opened = await findWave(db, current.id);
   if (opened?.state !== 'open') throw new Error(`wave 13 is ${opened?.state}, not open`);
@@ -420,35 +416,6 @@ async function insertChunks(trx: Db, table: ChunkTable, rows: readonly object[])
   }
 }
 
-/**
- * BENCH ONLY: one signing key shared by every cell (one key file per cell, as the server stores
- * them), so the wave opens without minutes of key generation. The runner's own generation,
- * already started by prepare(), finds the files and records them.
- */
-async function shareOneKey(
-  db: Db,
-  config: Config,
-  waveId: string,
-  cells: readonly { id: string }[],
-): Promise<void> {
-  const shared = await generateCellKey();
-  const spki = toBase64url(shared.publicKeySpki);
-  for (const cell of cells) {
-    try {
-      await saveCellKey(config.keyDir, waveId, cell.id, shared.privateKeyPkcs8);
-    } catch (err) {
-      if (err instanceof KeyExistsError) continue; // the runner's own key got there first
-      throw err;
-    }
-    await db
-      .updateTable('wave_cell')
-      .set({ key_id: shared.keyId, public_key: spki })
-      .where('id', '=', cell.id)
-      .where('key_id', 'is', null)
-      .execute();
-  }
-}
-
 /** Signs with node's thread pool, so signing runs on every core. */
 function signAsync(key: Parameters<typeof sign>[2], data: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -542,10 +509,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const people = Number(process.argv[2] ?? 3000);
   const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-results-history-'));
   const config = loadConfig({
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
+    ...benchEnv(dir),
     TEAMSPIEGEL_SCHEDULER_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',
   });

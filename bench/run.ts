@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { buildApp } from '@teamspiegel/api/app';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { seedDemo } from '@teamspiegel/db/seed';
@@ -21,6 +21,7 @@ import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
 import { REFERENCE_PEOPLE } from './reference-org.ts';
 import { RESULTS_SCENARIOS, runResults } from './results.ts';
 import { runServerMemory, SERVER_MEMORY_SCENARIO } from './server-memory.ts';
+import { benchEnv, listen, logInOverHttp, positiveInt } from './support.ts';
 
 const DURATION_S = positiveInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = positiveInt(process.env.BENCH_CONNECTIONS, 10);
@@ -74,17 +75,11 @@ function realApp(username: string): Target {
     name: `app as ${username}`,
     async start() {
       const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-'));
+      // benchEnv: `test` keeps the session cookie usable over plain HTTP on 127.0.0.1; the rate
+      // limit is out of reach, so the run measures the limiter's bookkeeping, not its 429s.
       const config: Config = loadConfig({
-        // `test` keeps the session cookie usable over plain HTTP on 127.0.0.1 (production sets
-        // Secure and __Host-); everything on the request path is otherwise the same.
-        NODE_ENV: 'test',
-        TEAMSPIEGEL_DATA_DIR: dir,
-        TEAMSPIEGEL_PUBLIC_ORIGIN: 'http://bench.localhost',
+        ...benchEnv(dir),
         TEAMSPIEGEL_DEMO_PASSWORD: DEMO_PASSWORD,
-        // The per-address limit (600/min by default) would turn the run into a 429 benchmark;
-        // set it out of reach so the limiter's bookkeeping is measured, not its refusals.
-        TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       });
       const db: Db = createDb(join(dir, 'teamspiegel.sqlite'));
       await migrateToLatest(db);
@@ -277,47 +272,12 @@ function printCollection(rows: Row[]) {
 // -------------------------------------------------------------------------------------------
 // Helpers
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no TCP address');
-  return `http://127.0.0.1:${address.port}`;
-}
-
-/** The real login flow over HTTP: CSRF token (bound to a pre-login session), then the login. */
+/** The real login flow over HTTP (CSRF token, then the login), checked with GET /api/v1/me. */
 async function logIn(url: string, origin: string, username: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const header of res.headers.getSetCookie()) {
-      const [pair = ''] = header.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
-  const csrf = await fetch(`${url}/api/v1/auth/csrf`);
-  if (!csrf.ok) throw new Error(`GET /api/v1/auth/csrf: HTTP ${csrf.status} ${await csrf.text()}`);
-  keep(csrf);
-  const { token } = (await csrf.json()) as { token: string };
-
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      origin,
-      'x-csrf-token': token,
-      cookie: cookie(),
-    },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  if (!login.ok)
-    throw new Error(`POST /api/v1/auth/login: HTTP ${login.status} ${await login.text()}`);
-  keep(login);
-
-  const me = await fetch(`${url}/api/v1/me`, { headers: { cookie: cookie() } });
+  const jar = await logInOverHttp(url, origin, username, DEMO_PASSWORD);
+  const me = await fetch(`${url}/api/v1/me`, { headers: { cookie: jar.header() } });
   if (!me.ok) throw new Error(`GET /api/v1/me after login: HTTP ${me.status} ${await me.text()}`);
-  return cookie();
+  return jar.header();
 }
 
 function commit(): string {
@@ -333,11 +293,6 @@ function commit(): string {
 function cpuInfo(): string {
   const list = cpus();
   return `${list.length} × ${list[0]?.model.trim() ?? 'unknown CPU'}`;
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 await main();

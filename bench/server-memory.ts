@@ -17,8 +17,7 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +33,14 @@ import {
   type Row,
 } from './collection.ts';
 import { buildReferenceOrg, describeOrg, Rng } from './reference-org.ts';
+import {
+  BENCH_ORIGIN,
+  benchEnv,
+  freePort,
+  positiveInt,
+  procStatusBytes,
+  serverNodeFlags,
+} from './support.ts';
 // Not part of the api package's public exports; the bench reaches in, as collection.ts does.
 import { hashPassword } from '../apps/api/src/auth/passwords.ts';
 import { dateOf, systemClock } from '../apps/api/src/clock.ts';
@@ -48,13 +55,8 @@ import { parseJsonArray } from '../apps/api/src/collection/waves.repository.ts';
 
 export const SERVER_MEMORY_SCENARIO = 'server memory';
 const BUDGET_MB = 300;
-const ORIGIN = 'http://bench.localhost';
+const ORIGIN = BENCH_ORIGIN;
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 export interface ServerMemoryOptions {
   people: number;
@@ -76,14 +78,7 @@ export async function runServerMemory(options: ServerMemoryOptions): Promise<Row
 
   const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-bench-memory-'));
   const port = await freePort();
-  const env = {
-    NODE_ENV: 'test',
-    TEAMSPIEGEL_DATA_DIR: dir,
-    TEAMSPIEGEL_PUBLIC_ORIGIN: ORIGIN,
-    TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE: '1000000000',
-    TEAMSPIEGEL_SEED_DEMO: 'false',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  };
+  const env = { ...benchEnv(dir), TEAMSPIEGEL_SEED_DEMO: 'false' };
   const file = join(dir, 'teamspiegel.sqlite');
   const db = createDb(file);
   let child: ChildProcess | undefined;
@@ -175,7 +170,7 @@ export async function runServerMemory(options: ServerMemoryOptions): Promise<Row
 
     // --- The server, alone in its process ------------------------------------------------
     // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only (heap limits, say).
-    const nodeFlags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+    const nodeFlags = serverNodeFlags();
     if (nodeFlags.length) row('server flags', nodeFlags.join(' '));
     const serverArgs = [...nodeFlags, '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')];
     child = spawn(process.execPath, serverArgs, {
@@ -467,13 +462,7 @@ class RssSampler {
     return this.read('VmHWM');
   }
   private read(field: 'VmRSS' | 'VmHWM'): number {
-    try {
-      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
-      return kb ? Number(kb) * 1024 : 0;
-    } catch {
-      return 0;
-    }
+    return procStatusBytes(this.pid, field);
   }
 }
 
@@ -496,18 +485,6 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
     await sleep(250);
   }
   throw new Error(`the server did not become healthy:\n${output()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

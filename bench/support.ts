@@ -19,8 +19,9 @@ export const BENCH_ORIGIN = 'http://bench.localhost';
 
 /**
  * The environment of a bench server on data directory `dir`: `test` keeps the session cookie
- * usable over plain HTTP on 127.0.0.1, and the per-address rate limit is set out of reach so
- * the limiter's bookkeeping is measured, not its refusals.
+ * usable over plain HTTP on 127.0.0.1 (production sets Secure and __Host-; everything on the
+ * request path is otherwise the same), and the per-address rate limit (600/min by default) is
+ * set out of reach so the limiter's bookkeeping is measured, not its refusals.
  */
 export function benchEnv(dir: string): Record<string, string> {
   return {
