@@ -5,14 +5,7 @@
 //
 // Used by run.ts; see README.md for the scales, the settings and how to read the rows.
 
-import {
-  constants,
-  createHmac,
-  createPrivateKey,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createPrivateKey, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +40,7 @@ import {
 import { buildReferenceOrg, describeOrg, REFERENCE_PEOPLE, Rng } from './reference-org.ts';
 import {
   benchEnv,
+  copySessions,
   formatMs,
   listen,
   logInOverHttp,
@@ -304,30 +298,15 @@ async function issuance(env: Env, options: CollectionOptions, row: RowFn) {
   // session row with their own person id and session id (a login per officer would measure
   // Argon2id, ~20 ms each, not issuance). The CSRF secret is the same, so is the token.
   const first = await logIn(url, config.publicOrigin, 'bench-0');
-  const template = await db
-    .selectFrom('session')
-    .select(['data', 'expires_at'])
-    .where('person_id', '=', officers[0]!.person_id)
-    .executeTakeFirstOrThrow();
-  const data = JSON.parse(template.data) as Record<string, unknown>;
-  const cookies: string[] = [first.cookie];
-  const sessions = officers.slice(1).map((o) => {
-    const sid = randomBytes(24).toString('base64url');
-    const signed = `${sid}.${createHmac('sha256', config.sessionSecret).update(sid).digest('base64').replace(/=+$/, '')}`;
-    cookies.push(`teamspiegel=${encodeURIComponent(signed)}`);
-    return {
-      sid,
-      person_id: o.person_id,
-      expires_at: template.expires_at,
-      data: JSON.stringify({ ...data, personId: o.person_id }),
-    };
-  });
-  for (let i = 0; i < sessions.length; i += 200) {
-    await db
-      .insertInto('session')
-      .values(sessions.slice(i, i + 200))
-      .execute();
-  }
+  const cookies = [
+    first.cookie,
+    ...(await copySessions(
+      db,
+      config.sessionSecret,
+      officers[0]!.person_id,
+      officers.slice(1).map((o) => o.person_id),
+    )),
+  ];
   const check = await fetch(`${url}/api/v1/me/waves`, { headers: { cookie: cookies[1]! } });
   if (!check.ok) throw new Error(`copied session refused: HTTP ${check.status}`);
 

@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   constants,
-  createHmac,
   createPublicKey,
   randomBytes,
   randomUUID,
@@ -36,6 +35,7 @@ import { buildReferenceOrg, describeOrg, Rng } from './reference-org.ts';
 import {
   BENCH_ORIGIN,
   benchEnv,
+  copySessions,
   freePort,
   positiveInt,
   procStatusBytes,
@@ -231,30 +231,15 @@ export async function runServerMemory(options: ServerMemoryOptions): Promise<Row
     // login each would measure Argon2id, as in collection.ts), written by this process into
     // the server's database while it runs.
     await phase('token issuance', async () => {
-      const template = await db
-        .selectFrom('session')
-        .select(['data', 'expires_at'])
-        .where('person_id', '=', officers[1]!.person_id)
-        .executeTakeFirstOrThrow();
-      const data = JSON.parse(template.data) as Record<string, unknown>;
-      const cookies = sessions.map((s) => s.cookie);
-      const copies = officers.slice(1 + sessions.length, 1 + tokens).map((o) => {
-        const sid = randomBytes(24).toString('base64url');
-        const signed = `${sid}.${createHmac('sha256', config.sessionSecret).update(sid).digest('base64').replace(/=+$/, '')}`;
-        cookies.push(`teamspiegel=${encodeURIComponent(signed)}`);
-        return {
-          sid,
-          person_id: o.person_id,
-          expires_at: template.expires_at,
-          data: JSON.stringify({ ...data, personId: o.person_id }),
-        };
-      });
-      for (let i = 0; i < copies.length; i += 200) {
-        await db
-          .insertInto('session')
-          .values(copies.slice(i, i + 200))
-          .execute();
-      }
+      const cookies = [
+        ...sessions.map((s) => s.cookie),
+        ...(await copySessions(
+          db,
+          config.sessionSecret,
+          officers[1]!.person_id,
+          officers.slice(1 + sessions.length, 1 + tokens).map((o) => o.person_id),
+        )),
+      ];
       const publicKey = clientKey(toBase64url(spki));
       const bodies = cookies.map((_, i) => {
         const o = officers[1 + i]!;

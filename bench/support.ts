@@ -3,6 +3,7 @@
 // child process, its resident memory, one signing key for a whole wave, and a close timed with a
 // stall witness. Nothing here measures on its own; see README.md for what the scenarios report.
 
+import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -220,4 +221,44 @@ export async function watchedClose(url: string, close: () => Promise<void>): Pro
   probing = false;
   await probe;
   return { ms: closeMs, stall: histogram.max / 1e6, gap, probeMax, probes, failed };
+}
+
+/**
+ * BENCH ONLY: logged-in sessions without a login each (a login per person would measure
+ * Argon2id, not the endpoint): copies of `templatePersonId`'s session row with each person's
+ * own id and a new session id, written straight into the database, and their cookies signed as
+ * the server signs them. The CSRF secret is the template's, so is the token. Returns the
+ * cookies in the order of `personIds`.
+ */
+export async function copySessions(
+  db: Db,
+  sessionSecret: string,
+  templatePersonId: string,
+  personIds: readonly string[],
+): Promise<string[]> {
+  const template = await db
+    .selectFrom('session')
+    .select(['data', 'expires_at'])
+    .where('person_id', '=', templatePersonId)
+    .executeTakeFirstOrThrow();
+  const data = JSON.parse(template.data) as Record<string, unknown>;
+  const cookies: string[] = [];
+  const sessions = personIds.map((personId) => {
+    const sid = randomBytes(24).toString('base64url');
+    const signed = `${sid}.${createHmac('sha256', sessionSecret).update(sid).digest('base64').replace(/=+$/, '')}`;
+    cookies.push(`teamspiegel=${encodeURIComponent(signed)}`);
+    return {
+      sid,
+      person_id: personId,
+      expires_at: template.expires_at,
+      data: JSON.stringify({ ...data, personId }),
+    };
+  });
+  for (let i = 0; i < sessions.length; i += 200) {
+    await db
+      .insertInto('session')
+      .values(sessions.slice(i, i + 200))
+      .execute();
+  }
+  return cookies;
 }
