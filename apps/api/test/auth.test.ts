@@ -439,6 +439,10 @@ auth(
 
     const units = await browser.get('/api/v1/units');
     expectRefused(units, 403, 'password_change_required');
+    // Routes open to every logged-in person are closed too: whoever set the temporary
+    // password must not read results or take a pulse token with it.
+    expectRefused(await browser.get('/api/v1/results/overview'), 403, 'password_change_required');
+    expectRefused(await browser.get('/api/v1/me/waves'), 403, 'password_change_required');
     assert.is((await browser.get('/api/v1/me')).statusCode, 200);
 
     const change = await browser.post('/api/v1/auth/password', {

@@ -127,7 +127,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
   r.post(
     '/api/v1/auth/logout',
     {
-      config: { permission: 'session' },
+      config: { permission: 'session', beforePasswordChange: true },
       schema: { response: { 204: NoContent, ...errorResponses } },
     },
     async (request, reply) => {
@@ -147,7 +147,7 @@ export function authRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
   r.post(
     '/api/v1/auth/password',
     {
-      config: { permission: 'session' },
+      config: { permission: 'session', beforePasswordChange: true },
       schema: { body: PasswordChangeBody, response: { 204: NoContent, ...errorResponses } },
     },
     async (request, reply) => {

@@ -15,7 +15,7 @@ export function meRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
   r.get(
     '/api/v1/me',
     {
-      config: { permission: 'session' },
+      config: { permission: 'session', beforePasswordChange: true },
       schema: { response: { 200: MeResponse, ...errorResponses } },
     },
     (request) => toMe(actorOf(request)),
@@ -25,7 +25,7 @@ export function meRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
   r.put(
     '/api/v1/me/language',
     {
-      config: { permission: 'session' },
+      config: { permission: 'session', beforePasswordChange: true },
       schema: { body: LanguageBody, response: { 200: MeResponse, ...errorResponses } },
     },
     async (request) => {

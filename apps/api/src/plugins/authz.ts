@@ -12,6 +12,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Deny by default: a route without a permission makes the app refuse to start. */
     permission?: Permission;
+    /**
+     * The few routes a person with a temporary password may use before choosing a new one
+     * (who am I, language, change password, log out). Every other logged-in route refuses.
+     */
+    beforePasswordChange?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -123,12 +128,14 @@ export const authzPlugin = fp(
       // 3. CSRF token on every state-changing request, login included (login CSRF).
       if (changesState) await csrfCheck(request, reply);
 
-      // 4. Permission. A person with a temporary password may only change it.
-      if (permission === 'public' || permission === 'session') return;
+      // 4. Permission. A person with a temporary password may only change it: whoever set it
+      // (an administrator resetting it, say) must not be able to read results with it.
+      if (permission === 'public') return;
       const actor = request.actor;
-      if (actor?.mustChangePassword) {
+      if (actor?.mustChangePassword && !request.routeOptions.config.beforePasswordChange) {
         throw new AppError(403, 'password_change_required', 'Please choose a new password first.');
       }
+      if (permission === 'session') return;
       if (!actor?.permissions.includes(permission)) {
         throw new AppError(403, 'forbidden', 'You do not have access to this.');
       }
