@@ -18,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -38,6 +38,7 @@ import {
   listen,
   logInOverHttp,
   met,
+  printRows,
   procStatusBytes,
   serverNodeFlags,
   watchedClose,
@@ -264,7 +265,7 @@ export async function runResults(options: ResultsOptions): Promise<Row[]> {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
-  printRows(rows, options.people);
+  printRows(`Results at ${options.people} people`, rows);
   return rows;
 }
 
@@ -528,18 +529,4 @@ async function startServer(dir: string): Promise<ChildServer> {
 /** The real login flow over HTTP (CSRF token, then the login); returns the session cookie. */
 async function logIn(url: string, origin: string, username: string): Promise<string> {
   return (await logInOverHttp(url, origin, username, PASSWORD)).header();
-}
-
-function printRows(rows: Row[], people: number) {
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
-  console.log(`\nResults at ${people} people, load average now ${load}`);
-  const head = ['scenario', 'measure', 'value', 'judgement / reference'];
-  const cells = rows.map((r) => [r.scenario, r.measure, r.value, r.judgement]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(head));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const c of cells) console.log(line(c));
 }

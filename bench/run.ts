@@ -21,7 +21,7 @@ import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
 import { REFERENCE_PEOPLE } from './reference-org.ts';
 import { RESULTS_SCENARIOS, runResults } from './results.ts';
 import { runServerMemory, SERVER_MEMORY_SCENARIO } from './server-memory.ts';
-import { benchEnv, listen, logInOverHttp, positiveInt } from './support.ts';
+import { benchEnv, listen, logInOverHttp, positiveInt, printRows } from './support.ts';
 
 const DURATION_S = positiveInt(process.env.BENCH_DURATION, 10);
 const CONNECTIONS = positiveInt(process.env.BENCH_CONNECTIONS, 10);
@@ -253,20 +253,7 @@ function printTable(results: Result[]) {
 }
 
 function printCollection(rows: Row[]) {
-  const load = loadavg()
-    .map((l) => l.toFixed(2))
-    .join(', ');
-  console.log(
-    `\nCollection at ${REFERENCE ? 'reference' : 'default'} scale (${PEOPLE} people), ` +
-      `load average now ${load}`,
-  );
-  const head = ['scenario', 'measure', 'value', 'judgement / reference'];
-  const cells = rows.map((r) => [r.scenario, r.measure, r.value, r.judgement]);
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(head));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const c of cells) console.log(line(c));
+  printRows(`Collection at ${REFERENCE ? 'reference' : 'default'} scale (${PEOPLE} people)`, rows);
 }
 
 // -------------------------------------------------------------------------------------------

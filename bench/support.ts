@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
@@ -14,6 +15,7 @@ import type { Config } from '../apps/api/src/config.ts';
 import { toBase64url } from '../apps/api/src/collection/crypto/encoding.ts';
 import { generateCellKey } from '../apps/api/src/collection/crypto/keys.ts';
 import { KeyExistsError, saveCellKey } from '../apps/api/src/collection/crypto/keystore.ts';
+import type { Row } from './collection.ts';
 
 /** The public origin every bench server runs with. */
 export const BENCH_ORIGIN = 'http://bench.localhost';
@@ -261,4 +263,19 @@ export async function copySessions(
       .execute();
   }
   return cookies;
+}
+
+/** Prints `title`, the load average now, and the rows as one Markdown table. */
+export function printRows(title: string, rows: readonly Row[]) {
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  console.log(`\n${title}, load average now ${load}`);
+  const head = ['scenario', 'measure', 'value', 'judgement / reference'];
+  const cells = rows.map((r) => [r.scenario, r.measure, r.value, r.judgement]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const c of cells) console.log(line(c));
 }
