@@ -6,7 +6,9 @@ import { loadNodesAccess, loadWaveAccess, viewerOf } from '../src/results/access
 import { TODAY, withTestApp } from './helpers.ts';
 import {
   closedWaves,
+  membersOf,
   nodeIdOf,
+  placeAtOpen,
   publishTree,
   published,
   storedResult,
@@ -71,6 +73,11 @@ test.before(async () => {
   await publishTree(t.db, wave2, 'wave', WAVE_2);
   await publishTree(t.db, wave2, 'quarter', QUARTER_2);
   for (const [key] of WAVE_1) id[key] = await nodeIdOf(t.db, key);
+  // The roster snapshots: the demo team in its own cell in wave 1, merged into its
+  // basisteam's remainder group in wave 2.
+  const team = await membersOf(t.db, TEAM);
+  await placeAtOpen(t.db, wave1, TEAM, team);
+  await placeAtOpen(t.db, wave2, `${ZAA}~remainder`, team);
   // An administrator of the corps with no membership and no viewing role.
   const admin = await freshAccount(t.db, 'results-admin');
   await t.db
@@ -125,8 +132,8 @@ const VISIBLE_IN_WAVE_1: Record<string, string[]> = {
     `${ZAA}~leadership`,
   ],
   'demo-hr': WAVE_1.map(([key]) => key),
-  // Unit level and up only.
-  'demo-council': ['NL', 'NL-NH', 'NL-NH-KEN', 'NL-NH-KEN-HLM', 'NL-NH-ZW', ZAA, 'NL-OB'],
+  // Unit level and up only; not KEN or HLM, which hold only the one team NHA below them.
+  'demo-council': ['NL', 'NL-NH', 'NL-NH-ZW', ZAA, 'NL-OB'],
   'results-admin': [],
 };
 

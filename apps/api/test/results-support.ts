@@ -237,3 +237,75 @@ export async function answerAsTeam(
     assert.is(sent.statusCode, 202, sent.body);
   }
 }
+
+/**
+ * Writes a wave's roster snapshot as the open would have left it: the people are placed in the
+ * cell a fixture key names (`<code>` a team cell, `<code>~remainder|~leadership`), created when
+ * missing; any earlier placement of theirs in that wave is replaced.
+ */
+export async function placeAtOpen(
+  db: Db,
+  waveId: string,
+  key: string,
+  personIds: readonly string[],
+): Promise<void> {
+  const node = await fixtureNode(db, key);
+  const kind = node.kind === 'unit' ? 'team' : node.kind;
+  let cell = await db
+    .selectFrom('wave_cell')
+    .select('id')
+    .where('wave_id', '=', waveId)
+    .where('unit_id', '=', node.unitId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  if (!cell) {
+    cell = { id: crypto.randomUUID() };
+    await db
+      .insertInto('wave_cell')
+      .values({
+        id: cell.id,
+        wave_id: waveId,
+        unit_id: node.unitId,
+        kind,
+        eligible: 0,
+        key_id: null,
+        public_key: null,
+        participation_band: null,
+        band_computed_on: null,
+      })
+      .execute();
+  }
+  for (const personId of personIds) {
+    await db
+      .deleteFrom('wave_eligibility')
+      .where('wave_id', '=', waveId)
+      .where('person_id', '=', personId)
+      .execute();
+    await db
+      .insertInto('wave_eligibility')
+      .values({ wave_id: waveId, person_id: personId, cell_id: cell.id })
+      .execute();
+  }
+  await db
+    .updateTable('wave_cell')
+    .set((eb) => ({
+      eligible: eb
+        .selectFrom('wave_eligibility')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('wave_eligibility.cell_id', '=', 'wave_cell.id'),
+    }))
+    .where('wave_id', '=', waveId)
+    .execute();
+}
+
+/** The ordinary members of a unit today (not its leads), by person id. */
+export async function membersOf(db: Db, code: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('membership')
+    .select('person_id')
+    .where('unit_id', '=', await unitIdByCode(db, code))
+    .where('kind', '=', 'member')
+    .where('left_on', 'is', null)
+    .execute();
+  return rows.map((r) => r.person_id);
+}

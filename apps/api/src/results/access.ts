@@ -3,14 +3,17 @@
  * the one publication of a wave (INV-5); it never changes what a node holds. Deny by default:
  * a node is visible only when one of the rules below names it.
  *
- * - officer: their own group (their team's node, or the remainder group their team or they
- *   themselves answered in) and its ancestors;
- * - team lead: the teams they lead (or the group such a team answered in) and their ancestors;
+ * - officer: their own group (their team's node, or the cell the wave's roster snapshot placed
+ *   them in) and its ancestors in that wave's tree;
+ * - team lead: the teams they lead (or the group the snapshot placed most of such a team's
+ *   members in) and their ancestors in that wave's tree;
  * - chief and HR analyst: every node of the unit they hold the role at, and below;
- * - works council: unit nodes (kind 'unit') at and below the unit they hold the role at;
+ * - works council: unit nodes (kind 'unit') at and below the unit they hold the role at,
+ *   except a unit whose subtree holds a single cell (one team in disguise);
  * - administrator: nothing from that role.
  *
- * Memberships as of today decide the officer and lead part (decision 0005).
+ * Memberships as of today decide who is an officer or lead (decision 0005); which group of a
+ * past wave that opens follows the wave's snapshot, never today's place in the tree (A30).
  */
 import type { Period } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
@@ -19,6 +22,7 @@ import {
   cellNodeId,
   eligibilityCell,
   loadTree,
+  memberCells,
   type CellKind,
   type TreeRow,
 } from './results.repository.ts';
@@ -84,28 +88,26 @@ export function viewsResults(viewer: Viewer): boolean {
   );
 }
 
-const unitIdsOnPath = (path: string): string[] => path.split('/').filter(Boolean);
-
 /**
- * The node a unit's people answered in, in one wave's tree: the team's own node when it has one
- * (for a lead also a unit node they lead); else the nearest remainder group at or above it
- * (a small team merges into its parent's remainder group, INV-11; direct members of a unit
- * answer in that unit's remainder group).
+ * The node a unit's people answered in, in one wave's tree, from that wave's roster snapshot
+ * (A30): the unit's own node when it has one this wave (a team's node; for a lead also a unit
+ * node they lead); else the group the snapshot placed the unit's members in at wave open
+ * (`snapshotGroup`, for a small team the remainder group it merged into, INV-11). Never a
+ * group found by walking today's path: a team created or moved after the wave has no link to
+ * any other group, and gets none.
  */
 export function groupOfUnit(
   byId: ReadonlyMap<string, TreeRow>,
   unit: ViewerUnit,
   asLead: boolean,
+  snapshotGroup?: string,
 ): { nodeId: string; merged: boolean } | null {
   if (unit.isTeam || asLead) {
     const own = byId.get(unit.unitId);
     if (own) return { nodeId: own.nodeId, merged: false };
   }
-  const ids = unitIdsOnPath(unit.unitPath);
-  for (let i = unit.isTeam ? ids.length - 2 : ids.length - 1; i >= 0; i -= 1) {
-    const remainder = byId.get(`${ids[i]}~remainder`);
-    if (remainder) return { nodeId: remainder.nodeId, merged: unit.isTeam };
-  }
+  const placed = snapshotGroup === undefined ? undefined : byId.get(snapshotGroup);
+  if (placed) return { nodeId: placed.nodeId, merged: unit.isTeam };
   return null;
 }
 
@@ -120,13 +122,16 @@ export interface WaveAccess {
 
 /**
  * Decides, for one wave's published tree (in tree order), which nodes the viewer may open.
- * `eligibilityNodeId` is the node of the cell the viewer was placed in at wave open; it counts
- * only when that cell lies at or above a unit the viewer is a member of today.
+ * `eligibilityNodeId` is the node of the cell the viewer was placed in at wave open (the
+ * roster snapshot); it counts while the viewer is a member of some unit today, wherever that
+ * unit stands now. `unitGroups` maps a unit the viewer leads to the group the snapshot placed
+ * most of that unit's members in (see `snapshotGroups`).
  */
 export function waveAccess(options: {
   viewer: Viewer;
   tree: readonly TreeRow[];
   eligibilityNodeId: string | null;
+  unitGroups?: ReadonlyMap<string, string>;
 }): WaveAccess {
   const { viewer, tree } = options;
   const byId = new Map(tree.map((row) => [row.nodeId, row]));
@@ -137,18 +142,22 @@ export function waveAccess(options: {
     if (!home.includes(nodeId)) home.push(nodeId);
   };
 
-  // Assigned roles: whole subtrees (works council: unit nodes only). Their tops come first
-  // in `home`: a chief starts at their unit, HR at the root.
+  // Assigned roles: whole subtrees (works council: unit nodes only, and not a unit that holds
+  // a single cell, which is one team in disguise). Their tops come first in `home`: a chief
+  // starts at their unit, HR at the root.
   const inSubtree = (row: TreeRow) => viewer.subtrees.some((p) => row.unitPath.startsWith(p));
+  const singleCell = viewer.council.length > 0 ? singleCellUnits(tree) : new Set<string>();
   const inCouncil = (row: TreeRow) =>
-    row.kind === 'unit' && viewer.council.some((p) => row.unitPath.startsWith(p));
+    row.kind === 'unit' &&
+    !singleCell.has(row.nodeId) &&
+    viewer.council.some((p) => row.unitPath.startsWith(p));
   for (const row of tree) {
     if (!inSubtree(row) && !inCouncil(row)) continue;
     allowed.add(row.nodeId);
     if (row.parentNodeId === null || !allowed.has(row.parentNodeId)) addHome(row.nodeId);
   }
 
-  // Memberships today: the viewer's own groups and every ancestor of them.
+  // Own groups in this wave and every ancestor of them in this wave's tree.
   const own = new Set<string>();
   const withAncestors = (nodeId: string) => {
     let current = byId.get(nodeId);
@@ -158,21 +167,22 @@ export function waveAccess(options: {
       current = current.parentNodeId === null ? undefined : byId.get(current.parentNodeId);
     }
   };
-  // Where the viewer was placed at wave open, when that is at or above one of their units today.
-  const placed = options.eligibilityNodeId ? byId.get(options.eligibilityNodeId) : undefined;
-  const placedFor = (unit: ViewerUnit) =>
-    placed && unit.unitPath.includes(`/${placed.unitId}/`) ? placed : undefined;
+  // The officer's own cell from the snapshot, whether or not their team has moved since.
+  const placed =
+    viewer.members.length > 0 && options.eligibilityNodeId
+      ? byId.get(options.eligibilityNodeId)
+      : undefined;
   for (const [units, asLead] of [
     [viewer.members, false],
     [viewer.leads, true],
   ] as const) {
     for (const unit of units) {
-      let group = groupOfUnit(byId, unit, asLead);
-      // Without a node of its own, the exact cell beats the nearest remainder group.
-      const exact = asLead ? undefined : placedFor(unit);
-      if (exact && (!group || group.merged || !unit.isTeam)) {
-        group = { nodeId: exact.nodeId, merged: unit.isTeam };
-      }
+      const group = groupOfUnit(
+        byId,
+        unit,
+        asLead,
+        asLead ? options.unitGroups?.get(unit.unitId) : placed?.nodeId,
+      );
       if (!group) continue;
       withAncestors(group.nodeId);
       addHome(group.nodeId);
@@ -180,12 +190,28 @@ export function waveAccess(options: {
     }
   }
   // A newcomer answers in the parent's remainder group while their team has its own node (INV-8).
-  const exact = viewer.members.map(placedFor).find((p) => p !== undefined);
-  if (exact) {
-    withAncestors(exact.nodeId);
-    addHome(exact.nodeId);
+  if (placed) {
+    withAncestors(placed.nodeId);
+    addHome(placed.nodeId);
   }
   return { allowed, home, mergedInto };
+}
+
+/** Unit nodes whose subtree holds exactly one cell node (team, remainder or leadership). */
+function singleCellUnits(tree: readonly TreeRow[]): Set<string> {
+  const byId = new Map(tree.map((row) => [row.nodeId, row]));
+  const cells = new Map<string, number>();
+  for (const row of tree) {
+    if (row.kind === 'unit') continue;
+    let parent = row.parentNodeId === null ? undefined : byId.get(row.parentNodeId);
+    while (parent) {
+      cells.set(parent.nodeId, (cells.get(parent.nodeId) ?? 0) + 1);
+      parent = parent.parentNodeId === null ? undefined : byId.get(parent.parentNodeId);
+    }
+  }
+  return new Set(
+    tree.filter((row) => row.kind === 'unit' && cells.get(row.nodeId) === 1).map((r) => r.nodeId),
+  );
 }
 
 /**
@@ -196,6 +222,37 @@ export function recordableNodes(viewer: Viewer): string[] {
   return viewer.leads.filter((u) => u.isTeam).map((u) => u.unitId);
 }
 
+/** The node of the cell the viewer was placed in at the wave's open, if they are an officer. */
+async function placedNode(db: Db, viewer: Viewer, waveId: string): Promise<string | null> {
+  const cell = viewer.members.length
+    ? await eligibilityCell(db, waveId, viewer.personId)
+    : undefined;
+  return cell && isCellKind(cell.kind)
+    ? cellNodeId({ unitId: cell.unitId, kind: cell.kind })
+    : null;
+}
+
+/** Per unit the viewer leads, the group the wave's snapshot placed most of its members in. */
+async function leadGroups(db: Db, viewer: Viewer, waveId: string): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  for (const [unitId, cells] of await memberCells(
+    db,
+    waveId,
+    viewer.leads.map((u) => u.unitId),
+  )) {
+    const counts = new Map<string, number>();
+    for (const cell of cells) {
+      if (!isCellKind(cell.kind)) continue;
+      const nodeId = cellNodeId({ unitId: cell.unitId, kind: cell.kind });
+      counts.set(nodeId, (counts.get(nodeId) ?? 0) + 1);
+    }
+    const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+    // A tie links the unit to no one group: grant none rather than guess.
+    if (ranked[0] && ranked[0][1] !== ranked[1]?.[1]) result.set(unitId, ranked[0][0]);
+  }
+  return result;
+}
+
 /** A wave's tree for a period with the viewer's access to it. */
 export async function loadWaveAccess(
   db: Db,
@@ -204,22 +261,20 @@ export async function loadWaveAccess(
   period: Period,
 ): Promise<WaveAccess & { tree: TreeRow[]; byId: Map<string, TreeRow> }> {
   const tree = await loadTree(db, waveId, period);
-  const cell = viewer.members.length
-    ? await eligibilityCell(db, waveId, viewer.personId)
-    : undefined;
-  const eligibilityNodeId =
-    cell && isCellKind(cell.kind) ? cellNodeId({ unitId: cell.unitId, kind: cell.kind }) : null;
+  const eligibilityNodeId = await placedNode(db, viewer, waveId);
+  const unitGroups = await leadGroups(db, viewer, waveId);
   return {
     tree,
     byId: new Map(tree.map((row) => [row.nodeId, row])),
-    ...waveAccess({ viewer, tree, eligibilityNodeId }),
+    ...waveAccess({ viewer, tree, eligibilityNodeId, unitGroups }),
   };
 }
 
 /**
  * The same decision as loadWaveAccess for a few nodes, without reading the whole tree: only the
  * nodes asked for, the viewer's possible groups and their ancestors are loaded, and waveAccess
- * runs over that part (every rule looks only at a node, its own groups or their ancestors).
+ * runs over that part (every rule looks only at a node, its own groups or their ancestors; the
+ * works council's rule also counts cells below a unit, so it reads the whole tree).
  */
 export async function loadNodesAccess(
   db: Db,
@@ -228,17 +283,16 @@ export async function loadNodesAccess(
   period: Period,
   nodeIds: readonly string[],
 ): Promise<{ allowed: Set<string>; byId: Map<string, TreeRow> }> {
-  const cell = viewer.members.length
-    ? await eligibilityCell(db, waveId, viewer.personId)
-    : undefined;
-  const eligibilityNodeId =
-    cell && isCellKind(cell.kind) ? cellNodeId({ unitId: cell.unitId, kind: cell.kind }) : null;
+  if (viewer.council.length > 0) {
+    const whole = await loadWaveAccess(db, viewer, waveId, period);
+    return { allowed: new Set(nodeIds.filter((id) => whole.allowed.has(id))), byId: whole.byId };
+  }
+  const eligibilityNodeId = await placedNode(db, viewer, waveId);
+  const unitGroups = await leadGroups(db, viewer, waveId);
   const wanted = new Set(nodeIds);
   if (eligibilityNodeId) wanted.add(eligibilityNodeId);
-  for (const unit of [...viewer.members, ...viewer.leads]) {
-    wanted.add(unit.unitId);
-    for (const id of unitIdsOnPath(unit.unitPath)) wanted.add(`${id}~remainder`);
-  }
+  for (const nodeId of unitGroups.values()) wanted.add(nodeId);
+  for (const unit of [...viewer.members, ...viewer.leads]) wanted.add(unit.unitId);
   const byId = new Map<string, TreeRow>();
   let next = [...wanted];
   // Parents until the root: a handful of small reads, one per level.
@@ -254,7 +308,7 @@ export async function loadNodesAccess(
     for (const id of next) wanted.add(id);
   }
   const tree = [...byId.values()].sort((a, b) => a.position - b.position);
-  const { allowed } = waveAccess({ viewer, tree, eligibilityNodeId });
+  const { allowed } = waveAccess({ viewer, tree, eligibilityNodeId, unitGroups });
   return { allowed: new Set(nodeIds.filter((id) => allowed.has(id))), byId };
 }
 

@@ -330,3 +330,32 @@ export async function upsertAction(
   await db.insertInto('team_action').values(row).execute();
   return row;
 }
+
+/**
+ * Per unit, the cells the wave's roster snapshot placed the unit's ordinary members of today
+ * in (one entry per member placed), to link a unit to the group it answered in that wave.
+ */
+export async function memberCells(
+  db: Db,
+  waveId: string,
+  unitIds: readonly string[],
+): Promise<Map<string, { unitId: string; kind: string }[]>> {
+  const result = new Map<string, { unitId: string; kind: string }[]>();
+  if (unitIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('wave_eligibility', 'wave_eligibility.person_id', 'membership.person_id')
+    .innerJoin('wave_cell', 'wave_cell.id', 'wave_eligibility.cell_id')
+    .select(['membership.unit_id as memberOf', 'wave_cell.unit_id as unitId', 'wave_cell.kind'])
+    .where('membership.unit_id', 'in', unitIds)
+    .where('membership.kind', '=', 'member')
+    .where('membership.left_on', 'is', null)
+    .where('wave_eligibility.wave_id', '=', waveId)
+    .execute();
+  for (const row of rows) {
+    const list = result.get(row.memberOf) ?? [];
+    list.push({ unitId: row.unitId, kind: row.kind });
+    result.set(row.memberOf, list);
+  }
+  return result;
+}
