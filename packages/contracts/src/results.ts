@@ -89,7 +89,7 @@ export const ItemScore = Type.Object(
     low: Type.Number(),
     high: Type.Number(),
     /** Whole percent of respondents of the item who chose "don't know". */
-    dontKnowPct: Type.Integer({ minimum: 0, maximum: 100 }),
+    dontKnowPct: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     /** Only from K_dist respondents: whole percents, Wilson 95% interval on favourable. */
     favourablePct: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
     favourableLow: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),

@@ -32,7 +32,12 @@ export function classRule(cls: StatisticClass, thresholds: Thresholds): ClassRul
     case 'unit_score':
       return { primary: t.k, d: t.d, unitOnly: true };
     case 'recommendation':
-      return { primary: Math.max(RECOMMENDATION_MIN_RESPONDENTS, t.kDist), d: t.d, unitOnly: true };
+      // The score is a %-minus-% distribution statistic: a distribution's D.
+      return {
+        primary: Math.max(RECOMMENDATION_MIN_RESPONDENTS, t.kDist),
+        d: Math.max(t.d, t.kDist),
+        unitOnly: true,
+      };
     case 'incident':
       return { primary: t.kSens, d: Math.max(t.d, 10), unitOnly: true };
     case 'comment':
@@ -214,6 +219,49 @@ export function decidePublication({ nodes, thresholds }: DecidePublicationOption
     sets.set(cls, published);
   }
   return toPublication(forest.postOrder, sets);
+}
+
+/** A node of a tree with the count of one statistic (valid n of an item, n of a theme). */
+export interface CountNode {
+  id: string;
+  parentId: string | null;
+  level: 'cell' | 'unit';
+  /** The statistic's own count; a unit's is the sum over its children. */
+  count: number;
+}
+
+export interface RepairDerivableCountsOptions {
+  nodes: readonly CountNode[];
+  /** The nodes where the statistic would be shown. */
+  shown: ReadonlySet<string>;
+  /** The subtraction minimum of the statistic. */
+  d: number;
+}
+
+/**
+ * INV-2 on a statistic's own count rather than on R: don't know, skips and the two-thirds rule
+ * drop people, so a node's valid n minus the valid n of the published nodes inside it can be
+ * 1..D-1 although R's remainder is not. The same repair as on R (smallest count first, ties by
+ * id, else the node itself); returns the nodes where the statistic may still be shown. It only
+ * ever hides (docs/anonymity.md).
+ */
+export function repairDerivableCounts({
+  nodes,
+  shown,
+  d,
+}: RepairDerivableCountsOptions): Set<string> {
+  const forest = buildForest(
+    nodes.map((n) => ({
+      id: n.id,
+      parentId: n.parentId,
+      level: n.level,
+      eligible: n.count,
+      respondents: n.count,
+    })),
+  );
+  const published = new Set([...shown].filter((id) => forest.byId.has(id)));
+  repairSubtraction(forest, published, d);
+  return published;
 }
 
 // ---------------------------------------------------------------------------------------------

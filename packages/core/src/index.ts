@@ -10,3 +10,4 @@ export * from './publication.ts';
 export * from './disclosure.ts';
 export * from './statistics.ts';
 export * from './results.ts';
+export * from './derivable.ts';

@@ -18,6 +18,7 @@ import {
   type ThemeResult,
   type ThemeScore,
 } from '@teamspiegel/contracts';
+import type { HiddenStatistics } from './derivable.ts';
 import { RECOMMENDATION_MIN_RESPONDENTS, type StatisticClass } from './publication.ts';
 import {
   changeVerdict,
@@ -76,6 +77,8 @@ export interface PublishedTally {
   classes: ReadonlySet<StatisticClass>;
   /** The thresholds in force for that period; defaults to the current ones. */
   thresholds?: Thresholds;
+  /** What the period hid on top of its classes (derivableHidden); a hidden theme has no change. */
+  hidden?: HiddenStatistics;
 }
 
 export interface SummariseNodeOptions {
@@ -92,6 +95,8 @@ export interface SummariseNodeOptions {
   previous: PublishedTally | null;
   /** False when the node's roster changed by 1..D-1 people since then (INV-8). */
   trendAllowed: boolean;
+  /** What this node must additionally hide (derivableHidden: INV-2 on valid n). */
+  hidden?: HiddenStatistics;
 }
 
 type ThemeComparison = Comparison['themes'][number];
@@ -133,7 +138,7 @@ export function themeStatisticClass(themeItems: readonly ResultItem[]): Statisti
 }
 
 /** Valid answers a statistic of this class needs, on top of the engine's decision on R. */
-function minimumN(cls: StatisticClass, t: Thresholds): number {
+export function minimumN(cls: StatisticClass, t: Thresholds): number {
   switch (cls) {
     case 'score':
     case 'unit_score':
@@ -152,7 +157,7 @@ function minimumN(cls: StatisticClass, t: Thresholds): number {
  * The classes and counts under which an item's distribution and % favourable are shown: a
  * team-level item needs 'distribution' too; unit-level and incident items their own class.
  */
-function distributionShown(
+export function distributionShown(
   cls: StatisticClass,
   classes: ReadonlySet<StatisticClass>,
   n: number,
@@ -185,7 +190,7 @@ export function mergeTallies(tallies: readonly CellTally[]): CellTally {
 }
 
 /** An item's counts split into raw scale values (index value - min) and "don't know". */
-function itemCounts(
+export function itemCounts(
   item: ResultItem,
   counts: ReadonlyMap<string, number> | undefined,
 ): { raw: number[]; dontKnow: number; valid: number } {
@@ -240,10 +245,11 @@ function summariseItem(
   counts: ReadonlyMap<string, number> | undefined,
   classes: ReadonlySet<StatisticClass>,
   t: Thresholds,
+  hidden: HiddenStatistics | undefined,
 ): ItemResult {
   const cls = itemStatisticClass(item);
   const { raw, dontKnow, valid } = itemCounts(item, counts);
-  if (!classes.has(cls) || valid < minimumN(cls, t)) {
+  if (!classes.has(cls) || valid < minimumN(cls, t) || hidden?.items.has(item.id)) {
     return { itemId: item.id, anchor, suppressed: true };
   }
   // Reverse keying first (content.md), then the POMP moments of the recoded answers.
@@ -261,11 +267,12 @@ function summariseItem(
   }
   const interval = meanOnScale(meanInterval(moments));
   const mean = roundTo(recodedSum / valid, ONE_DECIMAL);
-  const dontKnowPct = pct(dontKnow, valid + dontKnow);
   const { score, low, high } = interval;
-  if (!distributionShown(cls, classes, valid, t)) {
-    return { itemId: item.id, anchor, n: valid, mean, pomp: score, low, high, dontKnowPct };
+  // % don't know is a count per option like the distribution: shown only with it.
+  if (!distributionShown(cls, classes, valid, t) || hidden?.distributions.has(item.id)) {
+    return { itemId: item.id, anchor, n: valid, mean, pomp: score, low, high };
   }
+  const dontKnowPct = pct(dontKnow, valid + dontKnow);
   const { favourableFrom, unfavourableTo } = favourableCut(item);
   let favourable = 0;
   let unfavourable = 0;
@@ -293,7 +300,9 @@ function summariseItem(
 }
 
 /** The wave's scored themes in THEMES order, each with its items and the class it needs. */
-function scoredThemes(items: readonly ResultItem[]): { theme: Theme; cls: StatisticClass }[] {
+export function scoredThemes(
+  items: readonly ResultItem[],
+): { theme: Theme; cls: StatisticClass }[] {
   return THEMES.flatMap((theme) => {
     const themeItems = items.filter((item) => item.scored && item.theme === theme);
     return themeItems.length === 0 ? [] : [{ theme, cls: themeStatisticClass(themeItems) }];
@@ -310,6 +319,7 @@ function shownTheme(
   const moments = period.tally.themes.get(theme);
   const t = effectiveThresholds(period.thresholds ?? fallback);
   if (!moments || !period.classes.has(cls) || moments.n < minimumN(cls, t)) return null;
+  if (period.hidden?.themes.has(theme)) return null;
   return moments;
 }
 
@@ -330,10 +340,10 @@ function roundedDifference(a: Moments, b: Moments) {
  * presentation). Anything not shown is `{ suppressed: true }` with its key only.
  */
 export function summariseNode(options: SummariseNodeOptions): NodeSummary {
-  const { items, tally, eligible, classes, previous, trendAllowed } = options;
+  const { items, tally, eligible, classes, previous, trendAllowed, hidden } = options;
   const t = effectiveThresholds(options.thresholds);
   const anchors = new Set(options.anchorItemIds);
-  const current: PublishedTally = { tally, classes, thresholds: t };
+  const current: PublishedTally = { tally, classes, thresholds: t, hidden };
 
   const themes = scoredThemes(items).map(({ theme, cls }): ThemeResult => {
     const moments = shownTheme(theme, cls, current, t);
@@ -351,7 +361,7 @@ export function summariseNode(options: SummariseNodeOptions): NodeSummary {
 
   const recommendationItem = items.find((item) => item.theme === 'recommendation');
   let recommendation: NodeSummary['recommendation'] = { suppressed: true };
-  if (recommendationItem && classes.has('recommendation')) {
+  if (recommendationItem && classes.has('recommendation') && !hidden?.recommendation) {
     const { raw, valid } = itemCounts(recommendationItem, tally.items.get(recommendationItem.id));
     if (valid >= minimumN('recommendation', t)) {
       const byValue = new Map<number, number>();
@@ -373,7 +383,7 @@ export function summariseNode(options: SummariseNodeOptions): NodeSummary {
     items: items
       .filter((item) => item.theme !== 'recommendation')
       .map((item) =>
-        summariseItem(item, anchors.has(item.id), tally.items.get(item.id), classes, t),
+        summariseItem(item, anchors.has(item.id), tally.items.get(item.id), classes, t, hidden),
       ),
     recommendation,
   };

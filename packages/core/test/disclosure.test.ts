@@ -256,11 +256,14 @@ test('class rules: D is never below the floor and incidents need at least 10', (
     d: 15,
     unitOnly: false,
   });
+  // The recommendation score is a %-minus-% distribution statistic: D = max(d, K_dist).
   assert.equal(classRule('recommendation', { ...floors, kDist: 40 }), {
     primary: 40,
-    d: 5,
+    d: 40,
     unitOnly: true,
   });
+  assert.is(classRule('recommendation', floors).d, 10);
+  assert.is(classRule('recommendation', { ...floors, d: 12 }).d, 12);
   assert.equal(classRule('score', { ...floors, d: 1 }).d, 5);
 });
 

@@ -18,6 +18,7 @@ import {
   decidePublication,
   decideQuarterPublication,
   effectiveThresholds,
+  derivableHidden,
   mergeTallies,
   summariseNode,
   toResultItem,
@@ -311,8 +312,20 @@ async function summariseTree(
   comments: ReadonlyMap<string, CommentsField>,
 ): Promise<NewPublishedNode[]> {
   const tallies = await nodeTallies(tree, waves);
+  // INV-2 on each statistic's own count (valid n, theme n): what a node hides on top of its
+  // classes (docs/anonymity.md "Publication classes and the disclosure engine").
+  const hidden = derivableHidden({
+    nodes: tree.map(toDisclosureNode),
+    tallies,
+    publication,
+    items: ctx.items,
+    thresholds: ctx.thresholds,
+  });
+  await yieldToEventLoop();
   let previousTallies = new Map<string, CellTally>();
+  let previousHidden: ReturnType<typeof derivableHidden> = new Map();
   let changes = new Map<string, number>();
+  const previousClasses = previous[0]?.classes;
   if (previous.length) {
     const previousTree = buildResultTree({
       units: ctx.units,
@@ -320,12 +333,20 @@ async function summariseTree(
       cells: previous.flatMap((w) => w.cells),
     });
     previousTallies = await nodeTallies(previousTree, previous);
+    // The change never uses a theme the previous period hid (recomputed on its own counts).
+    previousHidden = derivableHidden({
+      nodes: previousTree.map(toDisclosureNode),
+      tallies: previousTallies,
+      publication: previousClasses ?? new Map(),
+      items: ctx.items,
+      thresholds: ctx.thresholds,
+    });
+    await yieldToEventLoop();
     changes = await rosterChanges(
       await personNodes(previousTree, previous),
       await personNodes(tree, waves),
     );
   }
-  const previousClasses = previous[0]?.classes;
 
   const rows: NewPublishedNode[] = [];
   for (const [i, node] of tree.entries()) {
@@ -364,8 +385,15 @@ async function summariseTree(
       classes,
       thresholds: ctx.thresholds,
       previous:
-        beforeTally && beforeClasses ? { tally: beforeTally, classes: beforeClasses } : null,
+        beforeTally && beforeClasses
+          ? {
+              tally: beforeTally,
+              classes: beforeClasses,
+              hidden: previousHidden.get(node.nodeId),
+            }
+          : null,
       trendAllowed,
+      hidden: hidden.get(node.nodeId),
     });
     const payload: PublishedNode = {
       waveId: ctx.waveId,
