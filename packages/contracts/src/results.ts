@@ -225,6 +225,12 @@ export const TrendPoint = Type.Object(
   {
     waveId: Id,
     opensOn: DateOnly,
+    /**
+     * False when the node's roster changed by 1..D-1 people since the wave before (INV-8): the
+     * line must break before this point, which starts a new group composition. True for a
+     * suppressed point.
+     */
+    trendAllowed: Type.Boolean(),
     result: Type.Union([
       Type.Object(
         {
