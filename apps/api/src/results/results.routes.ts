@@ -293,6 +293,8 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
         points.push({
           waveId: wave.id,
           opensOn: wave.opensOn,
+          // The stored decision (INV-8); a suppressed point breaks nothing.
+          trendAllowed: published ? published.trendAllowed : true,
           result: published
             ? {
                 themes: published.themes,
