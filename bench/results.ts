@@ -15,12 +15,10 @@
 // to a bare Fastify route measured by the same client in the same run (latency and throughput
 // ratios). Used by run.ts; see README.md.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '@teamspiegel/api/app';
 import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
@@ -39,8 +37,9 @@ import {
   logInOverHttp,
   met,
   printRows,
-  procStatusBytes,
-  serverNodeFlags,
+  RssSampler,
+  spawnServer,
+  waitForHealth,
   watchedClose,
 } from './support.ts';
 
@@ -471,52 +470,25 @@ interface ChildServer {
   stop(): Promise<void>;
 }
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
 async function startServer(dir: string): Promise<ChildServer> {
   const port = await freePort();
   const t = performance.now();
-  // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only, as server-memory.ts takes them.
-  const flags = serverNodeFlags();
-  const child = spawn(
-    process.execPath,
-    [...flags, '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...benchEnv(dir),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        TEAMSPIEGEL_SEED_DEMO: 'false',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  // With BENCH_SERVER_NODE_OPTIONS, Node/V8 flags for the server only (see spawnServer).
+  const child = spawnServer(dir, port, ['ignore', 'ignore', 'inherit']);
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - t > 120_000) throw new Error('the server did not start in 2 min');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitForHealth(url, child, { timeoutMs: 120_000, pollMs: 200 });
   const startMs = performance.now() - t;
-  const status = (field: 'VmRSS' | 'VmHWM') => procStatusBytes(child.pid!, field);
-  let peak = status('VmRSS');
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, status('VmRSS'));
-  }, 100);
+  const sampler = new RssSampler(child.pid!);
   return {
     url,
     startMs,
-    memory: () => Promise.resolve({ peak: Math.max(peak, status('VmRSS')), hwm: status('VmHWM') }),
+    memory() {
+      sampler.sample();
+      return Promise.resolve({ peak: sampler.peak, hwm: sampler.hwm() });
+    },
     async stop() {
-      clearInterval(sampler);
+      sampler.stop();
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },

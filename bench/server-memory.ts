@@ -7,7 +7,7 @@
 //
 // Used by run.ts (BENCH_ONLY="server memory"); see README.md.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   constants,
   createPublicKey,
@@ -18,8 +18,7 @@ import {
 } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { buildApp } from '@teamspiegel/api/app';
 import { createDb, migrateToLatest } from '@teamspiegel/db';
 import { blind, clientKey, prepare } from './blind-client.ts';
@@ -38,8 +37,10 @@ import {
   copySessions,
   freePort,
   positiveInt,
-  procStatusBytes,
+  RssSampler,
   serverNodeFlags,
+  spawnServer,
+  waitForHealth,
 } from './support.ts';
 // Not part of the api package's public exports; the bench reaches in, as collection.ts does.
 import { hashPassword } from '../apps/api/src/auth/passwords.ts';
@@ -56,7 +57,6 @@ import { parseJsonArray } from '../apps/api/src/collection/waves.repository.ts';
 export const SERVER_MEMORY_SCENARIO = 'server memory';
 const BUDGET_MB = 300;
 const ORIGIN = BENCH_ORIGIN;
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export interface ServerMemoryOptions {
   people: number;
@@ -172,21 +172,19 @@ export async function runServerMemory(options: ServerMemoryOptions): Promise<Row
     // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only (heap limits, say).
     const nodeFlags = serverNodeFlags();
     if (nodeFlags.length) row('server flags', nodeFlags.join(' '));
-    const serverArgs = [...nodeFlags, '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')];
-    child = spawn(process.execPath, serverArgs, {
-      cwd: ROOT,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawnServer(dir, port, ['ignore', 'pipe', 'pipe']);
     let output = '';
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, child, () => output);
+    const start = Date.now();
+    // Generous: on a busy machine, loading the TypeScript sources through tsx takes a while.
+    await waitForHealth(url, child, { timeoutMs: 600_000, pollMs: 250, output: () => output });
+    console.log(`  (server healthy after ${((Date.now() - start) / 1000).toFixed(1)} s)`);
     const memory = new RssSampler(child.pid!);
     const phase = async (name: string, work: () => Promise<string>) => {
-      memory.phase(name);
+      memory.phase();
       const t = performance.now();
       const what = await work();
       const peak = memory.phasePeak();
@@ -418,58 +416,6 @@ class Refusals {
     const list = [...this.seen].map(([k, n]) => `${n} × ${k}`).join('; ');
     return `; ${bad} bad (${list || 'timeouts or errors'})`;
   }
-}
-
-/** Samples a process's resident set (VmRSS) every 100 ms; stop() returns its VmHWM. */
-class RssSampler {
-  peak = 0;
-  #phasePeak = 0;
-  #timer: NodeJS.Timeout;
-  constructor(private readonly pid: number) {
-    this.#timer = setInterval(() => this.sample(), 100);
-  }
-  sample(): number {
-    const rss = this.read('VmRSS');
-    this.peak = Math.max(this.peak, rss);
-    this.#phasePeak = Math.max(this.#phasePeak, rss);
-    return rss;
-  }
-  phase(_name: string) {
-    this.#phasePeak = this.sample();
-  }
-  phasePeak(): number {
-    this.sample();
-    return this.#phasePeak;
-  }
-  stop(): number {
-    clearInterval(this.#timer);
-    this.sample();
-    return this.read('VmHWM');
-  }
-  private read(field: 'VmRSS' | 'VmHWM'): number {
-    return procStatusBytes(this.pid, field);
-  }
-}
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
-  const start = Date.now();
-  // Generous: on a busy machine, loading the TypeScript sources through tsx takes a while.
-  while (Date.now() - start < 600_000) {
-    if (child.exitCode !== null) {
-      throw new Error(`the server exited (code ${child.exitCode}):\n${output()}`);
-    }
-    try {
-      const res = await fetch(`${url}/api/v1/health`);
-      if (res.ok) {
-        console.log(`  (server healthy after ${((Date.now() - start) / 1000).toFixed(1)} s)`);
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`the server did not become healthy:\n${output()}`);
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

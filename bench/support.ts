@@ -3,10 +3,13 @@
 // child process, its resident memory, one signing key for a whole wave, and a close timed with a
 // stall witness. Nothing here measures on its own; see README.md for what the scenarios report.
 
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '@teamspiegel/db';
@@ -135,6 +138,91 @@ export function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 /** Node/V8 flags for the server process only (BENCH_SERVER_NODE_OPTIONS, heap limits, say). */
 export const serverNodeFlags = (): string[] =>
   (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/**
+ * The real server (apps/api/src/server.ts, as `pnpm start` runs it) in a child process on data
+ * directory `dir`, listening on 127.0.0.1:`port`, without the demo seed, with the
+ * BENCH_SERVER_NODE_OPTIONS flags.
+ */
+export function spawnServer(dir: string, port: number, stdio: StdioOptions): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...serverNodeFlags(), '--import', 'tsx', join(ROOT, 'apps/api/src/server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...benchEnv(dir),
+        TEAMSPIEGEL_SEED_DEMO: 'false',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      stdio,
+    },
+  );
+}
+
+/**
+ * Polls GET /api/v1/health every `pollMs` until it answers 200; throws when the child exits or
+ * `timeoutMs` pass, with the server's last `output` where it is kept.
+ */
+export async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  options: { timeoutMs: number; pollMs: number; output?: () => string },
+): Promise<void> {
+  const output = () => (options.output ? `:\n${options.output()}` : '');
+  const start = Date.now();
+  while (Date.now() - start < options.timeoutMs) {
+    if (child.exitCode !== null) {
+      throw new Error(`the server exited (code ${child.exitCode})${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/v1/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs));
+  }
+  throw new Error(`the server did not become healthy in ${options.timeoutMs / 1000} s${output()}`);
+}
+
+/** Samples a process's resident set (VmRSS) every 100 ms; stop() returns its VmHWM. */
+export class RssSampler {
+  peak = 0;
+  #phasePeak = 0;
+  #timer: NodeJS.Timeout;
+  constructor(private readonly pid: number) {
+    this.sample();
+    this.#timer = setInterval(() => this.sample(), 100);
+  }
+  sample(): number {
+    const rss = procStatusBytes(this.pid, 'VmRSS');
+    this.peak = Math.max(this.peak, rss);
+    this.#phasePeak = Math.max(this.#phasePeak, rss);
+    return rss;
+  }
+  /** Starts a phase: phasePeak() is the highest sample since. */
+  phase() {
+    this.#phasePeak = this.sample();
+  }
+  phasePeak(): number {
+    this.sample();
+    return this.#phasePeak;
+  }
+  /** The kernel's high-water mark of the process (VmHWM). */
+  hwm(): number {
+    return procStatusBytes(this.pid, 'VmHWM');
+  }
+  stop(): number {
+    clearInterval(this.#timer);
+    this.sample();
+    return this.hwm();
+  }
+}
 
 /**
  * BENCH ONLY: one signing key shared by every cell of a preparing wave (one key file per cell,
