@@ -131,9 +131,26 @@ function passesPrimary(
   node: { level: 'cell' | 'unit'; eligible: number; respondents: number },
   rule: ClassRule,
   kE: number,
+  cells: number,
 ): boolean {
-  if (rule.unitOnly && node.level !== 'unit') return false;
+  // A unit with fewer than two cells below it is exactly that team: cell level here.
+  if (rule.unitOnly && (node.level !== 'unit' || cells < 2)) return false;
   return node.eligible >= kE && node.respondents >= rule.primary;
+}
+
+/** The number of cells with respondents at or below each node (an empty cell adds no one). */
+function cellCounts(forest: Forest): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of forest.postOrder) {
+    const node = forest.byId.get(id)!;
+    counts.set(
+      id,
+      node.level === 'cell'
+        ? Math.min(1, node.respondents)
+        : forest.children.get(id)!.reduce((sum, kid) => sum + counts.get(kid)!, 0),
+    );
+  }
+  return counts;
 }
 
 /** The published nodes strictly below `id` that no other published node below `id` contains. */
@@ -208,11 +225,12 @@ function toPublication(
 export function decidePublication({ nodes, thresholds }: DecidePublicationOptions): Publication {
   const t = effectiveThresholds(thresholds);
   const forest = buildForest(nodes);
+  const cells = cellCounts(forest);
   const sets = new Map<StatisticClass, Set<string>>();
   for (const cls of STATISTIC_CLASSES) {
     const rule = classRule(cls, t);
     const eligible = (id: string) =>
-      passesPrimary(forest.byId.get(id)!, rule, t.kE) &&
+      passesPrimary(forest.byId.get(id)!, rule, t.kE, cells.get(id)!) &&
       (cls !== 'distribution' || sets.get('score')!.has(id));
     const published = new Set(forest.postOrder.filter(eligible));
     repairSubtraction(forest, published, rule.d);
@@ -372,6 +390,10 @@ export function decideQuarterPublication({
   });
   const pooled = poolWaves(forests);
   if (pooled === null) return new Map();
+  // Cells below a pooled node: the fewest in any wave that has it (one team in a wave is that team).
+  const perWave = forests.map(cellCounts);
+  const cells = (id: string) =>
+    Math.min(...perWave.filter((c) => c.has(id)).map((c) => c.get(id)!));
 
   const sets = new Map<StatisticClass, Set<string>>();
   for (const cls of STATISTIC_CLASSES) {
@@ -380,7 +402,7 @@ export function decideQuarterPublication({
       (wave) => new Set([...wave.publication].filter(([, c]) => c.has(cls)).map(([id]) => id)),
     );
     const eligible = (id: string) =>
-      passesPrimary(pooled.byId.get(id)!, rule, t.kE) &&
+      passesPrimary(pooled.byId.get(id)!, rule, t.kE, cells(id)) &&
       (cls !== 'distribution' || sets.get('score')!.has(id));
     const published = new Set(pooled.postOrder.filter(eligible));
     repairQuarter(pooled, forests, frozen, published, rule.d);

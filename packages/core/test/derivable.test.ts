@@ -132,16 +132,18 @@ const demo1: Scenario = {
   items: [likert('ps1'), likert('ps2')],
 };
 
-// demo2: unit P = sub-unit V (one cell, R=10) + remainder (R=5); a unit-level item's distribution.
+// demo2: unit P = sub-unit V (two cells, R=10) + remainder (R=5); a unit-level item's distribution.
 const demo2: Scenario = {
   nodes: [
     { id: 'P', parentId: null, level: 'unit', eligible: 18, respondents: 15 },
     { id: 'V', parentId: 'P', level: 'unit', eligible: 12, respondents: 10 },
-    { id: 'V1', parentId: 'V', level: 'cell', eligible: 12, respondents: 10 },
+    { id: 'V1', parentId: 'V', level: 'cell', eligible: 7, respondents: 6 },
+    { id: 'V2', parentId: 'V', level: 'cell', eligible: 5, respondents: 4 },
     { id: 'P~r', parentId: 'P', level: 'cell', eligible: 6, respondents: 5 },
   ],
   cells: new Map([
-    ['V1', cell(10, { u1: { '4': 6, '5': 4 } })],
+    ['V1', cell(6, { u1: { '4': 6 } })],
+    ['V2', cell(4, { u1: { '5': 4 } })],
     ['P~r', cell(5, { u1: { '1': 3, '2': 2 } })],
   ]),
   items: [likert('u1', { theme: 'inclusion', dontKnow: false, reportingLevel: 'unit' })],

@@ -32,10 +32,19 @@ for (const { cls, level, k } of primaries) {
   for (const r of [k - 1, k, k + 1]) {
     const shown = r >= k;
     test(`A1 small group: ${cls} at ${level} level with ${r} respondents is ${shown ? 'published' : 'hidden'} (threshold ${k})`, () => {
-      const publication = decide([
-        ['U', null],
-        ['C', 'U', r],
-      ]);
+      // At unit level, two cells (a unit with one team is that team, see below).
+      const publication = decide(
+        level === 'unit'
+          ? [
+              ['U', null],
+              ['C', 'U', Math.ceil(r / 2)],
+              ['C2', 'U', Math.floor(r / 2)],
+            ]
+          : [
+              ['U', null],
+              ['C', 'U', r],
+            ],
+      );
       const id = level === 'unit' ? 'U' : 'C';
       assert.is(classesOf(publication, id).includes(cls), shown);
     });
@@ -78,13 +87,44 @@ test('INV-1 eligibility: a unit whose cells sum to E = 4 publishes nothing, what
 
 // --- Levels ------------------------------------------------------------------------------------
 
+test('a unit with only one answering cell below it gets no unit-only class: it is that team', () => {
+  const one = decide([
+    ['U', null],
+    ['V', 'U'],
+    ['T', 'V', 40],
+    ['E', 'V', 0],
+  ]);
+  for (const id of ['U', 'V']) {
+    for (const cls of ['unit_score', 'incident', 'recommendation'] as const) {
+      assert.not.ok(classesOf(one, id).includes(cls), `${id} ${cls}`);
+    }
+    assert.ok(classesOf(one, id).includes('score'));
+  }
+  const two = decide([
+    ['U', null],
+    ['T', 'U', 20],
+    ['S', 'U', 20],
+  ]);
+  for (const cls of ['unit_score', 'incident', 'recommendation'] as const) {
+    assert.ok(classesOf(two, 'U').includes(cls), cls);
+  }
+});
+
 test('incident, unit_score and recommendation are never published for a cell, however large', () => {
   const publication = decide([
     ['U', null],
     ['C', 'U', 200, 250],
   ]);
   assert.equal(classesOf(publication, 'C'), ['score', 'distribution', 'comment']);
-  assert.equal(classesOf(publication, 'U'), [
+  // U holds only C, so it is that team: no unit-only class either.
+  assert.equal(classesOf(publication, 'U'), ['score', 'distribution', 'comment']);
+  const two = decide([
+    ['U', null],
+    ['C', 'U', 100, 125],
+    ['C2', 'U', 100, 125],
+  ]);
+  assert.equal(classesOf(two, 'C'), ['score', 'distribution', 'comment']);
+  assert.equal(classesOf(two, 'U'), [
     'score',
     'distribution',
     'unit_score',
@@ -194,7 +234,8 @@ test('incident items need D = 10 between a unit and its visible sub-unit', () =>
   const publication = decide([
     ['R', null],
     ['U', 'R'],
-    ['a', 'U', 25],
+    ['a', 'U', 13],
+    ['a2', 'U', 12],
     ['b', 'R', 7],
   ]);
   // R - U = 7: fine for scores (>= 5), not for incidents (< 10), so U loses its incident figures.
