@@ -11,6 +11,7 @@ import {
   formatInterval,
   formatScore,
   formatSigned,
+  chartLines,
   hasTrendValues,
   heatLevel,
   HEAT_STEPS,
@@ -67,6 +68,7 @@ test('a suppressed wave or item in the trend is a gap, never a zero', () => {
       {
         waveId: ID(12),
         opensOn: '2026-03-02',
+        trendAllowed: true,
         result: {
           themes: [],
           anchors: [
@@ -85,7 +87,12 @@ test('a suppressed wave or item in the trend is a gap, never a zero', () => {
         },
       },
       // Out of order on purpose: the chart runs oldest first.
-      { waveId: ID(11), opensOn: '2026-02-02', result: { suppressed: true } },
+      {
+        waveId: ID(11),
+        opensOn: '2026-02-02',
+        trendAllowed: true,
+        result: { suppressed: true },
+      },
     ],
   };
   const data = trendData(trend, ['ps.raise_problems', 'inc.at_home', 'lead.approachable']);
@@ -101,6 +108,51 @@ test('a suppressed wave or item in the trend is a gap, never a zero', () => {
   assert.ok(hasTrendValues(data));
   const empty = trendData({ ...trend, points: [trend.points[1]!] }, ['inc.at_home']);
   assert.not.ok(hasTrendValues(empty));
+});
+
+test('a new group composition breaks the line before it and is marked, the first wave never', () => {
+  const point = (n: number, opensOn: string, score: number, trendAllowed: boolean) => ({
+    waveId: ID(n),
+    opensOn,
+    trendAllowed,
+    result: {
+      themes: [
+        {
+          theme: 'psychological_safety' as const,
+          score,
+          low: score - 5,
+          high: score + 5,
+          n: 12,
+          change: { verdict: 'none' as const },
+        },
+      ],
+      anchors: [],
+    },
+  });
+  const trend: Trend = {
+    nodeId: ID(1),
+    period: 'wave',
+    points: [
+      point(11, '2026-01-05', 60, false),
+      point(12, '2026-02-02', 62, true),
+      // One colleague joined: a new group composition from here on (INV-8).
+      point(13, '2026-03-02', 70, false),
+      point(14, '2026-03-30', 71, true),
+    ],
+  };
+  const data = themeTrendData(trend, ['psychological_safety']);
+  assert.equal(data.newGroup, [false, false, true, false]);
+  const lines = chartLines(data, ['a', 'b', 'c', 'd']);
+  // A gap column with no value sits between b and c: the two segments do not join.
+  assert.equal(lines.labels, ['a', 'b', '', 'c', 'd']);
+  assert.equal(lines.series[0]!.values, [60, 62, null, 70, 71]);
+  // Without a change the chart is the data as it is.
+  const steady = themeTrendData(
+    { ...trend, points: trend.points.map((p) => ({ ...p, trendAllowed: true })) },
+    ['psychological_safety'],
+  );
+  assert.equal(chartLines(steady, ['a', 'b', 'c', 'd']).series[0]!.values, [60, 62, 70, 71]);
+  assert.equal(trendData(trend, []).newGroup, [false, false, true, false]);
 });
 
 const ref = (n: number, parent: number | null, kind: NodeRef['kind'] = 'unit'): NodeRef => ({
@@ -119,6 +171,7 @@ test('theme trends keep the theme order, leave out themes never shown and gap wi
       {
         waveId: ID(13),
         opensOn: '2026-04-06',
+        trendAllowed: true,
         result: {
           themes: [
             { theme: 'inclusion', suppressed: true },
@@ -137,6 +190,7 @@ test('theme trends keep the theme order, leave out themes never shown and gap wi
       {
         waveId: ID(12),
         opensOn: '2026-01-05',
+        trendAllowed: true,
         result: {
           themes: [
             {

@@ -545,6 +545,7 @@ export const en: Messages = {
   'results.trend.themesCaption': 'Theme scores per survey (score 0–100)',
   'results.trend.wave': 'Survey of',
   'results.trend.empty': 'There is no trend for this group yet.',
+  'results.trend.newGroup': 'New group composition: no line from the previous survey.',
   'results.beside.title': 'Beside the unit and the corps',
   'results.beside.caption': 'Theme scores beside the groups above (score 0–100, 95% interval)',
   'results.beside.theme': 'Theme',

@@ -546,6 +546,7 @@ export const nl = {
   'results.trend.themesCaption': 'Themascores per meting (score 0–100)',
   'results.trend.wave': 'Meting van',
   'results.trend.empty': 'Er is nog geen trend voor deze groep.',
+  'results.trend.newGroup': 'Nieuwe groepssamenstelling: geen lijn vanaf de vorige meting.',
   'results.beside.title': 'Naast de eenheid en het korps',
   'results.beside.caption': 'Themascores naast de groepen erboven (score 0–100, 95%-interval)',
   'results.beside.theme': 'Thema',

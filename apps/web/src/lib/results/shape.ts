@@ -208,12 +208,47 @@ export interface TrendSeries {
 export interface TrendData {
   /** The waves' opening dates, oldest first. */
   dates: string[];
+  /**
+   * Per wave, whether it starts a new group composition (INV-8: its roster changed by 1..D-1
+   * people since the wave before): no line runs into it from the wave before.
+   */
+  newGroup: boolean[];
   series: TrendSeries[];
 }
 
 type TrendPoint = Trend['points'][number];
 const oldestFirst = (trend: Trend): TrendPoint[] =>
   [...trend.points].sort((a, b) => a.opensOn.localeCompare(b.opensOn));
+/** The first wave has nothing before it to break from. */
+const newGroups = (points: readonly TrendPoint[]): boolean[] =>
+  points.map((p, i) => i > 0 && !p.trendAllowed);
+
+/**
+ * The chart's labels and lines with a break before every new group composition: an empty
+ * column whose values are all null, so Chart.js (spanGaps off) draws no line across it.
+ */
+export function chartLines(
+  data: TrendData,
+  labels: readonly string[],
+): { labels: string[]; series: TrendSeries[] } {
+  const columns: number[] = [];
+  const out: string[] = [];
+  labels.forEach((label, i) => {
+    if (data.newGroup[i]) {
+      columns.push(-1);
+      out.push('');
+    }
+    columns.push(i);
+    out.push(label);
+  });
+  return {
+    labels: out,
+    series: data.series.map((s) => ({
+      key: s.key,
+      values: columns.map((i) => (i === -1 ? null : (s.values[i] ?? null))),
+    })),
+  };
+}
 
 /**
  * The anchor items over waves, oldest first, for the chart and its table. A suppressed wave or
@@ -236,6 +271,7 @@ export function trendData(trend: Trend, anchorIds: readonly string[]): TrendData
   }));
   return {
     dates: points.map((p) => p.opensOn),
+    newGroup: newGroups(points),
     series: series.filter((s) => s.values.some((v) => v !== null) || anchorIds.includes(s.key)),
   };
 }
@@ -256,6 +292,7 @@ export function themeTrendData(trend: Trend, order: readonly string[]): TrendDat
   }));
   return {
     dates: points.map((p) => p.opensOn),
+    newGroup: newGroups(points),
     series: series.filter((s) => s.values.some((v) => v !== null)),
   };
 }
