@@ -348,7 +348,8 @@ export const TeamActionList = Type.Object(
 export const SaveTeamActionBody = Type.Object(
   {
     quarter: Type.String({ pattern: '^\\d{4}-Q[1-4]$' }),
-    what: Type.String({ minLength: 3, maxLength: 500 }),
+    /** At least three characters once trimmed (stored trimmed); whitespace alone is refused. */
+    what: Type.String({ minLength: 3, maxLength: 500, pattern: '^\\s*\\S[\\s\\S]+\\S\\s*$' }),
     theme: ThemeSchema,
     due: DateOnly,
     status: Type.Enum(ACTION_STATUSES),

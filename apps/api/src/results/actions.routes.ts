@@ -11,12 +11,18 @@ import {
 import type { Db, TeamActionRow } from '@teamspiegel/db';
 import type { Actor } from '../access.repository.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
-import type { Clock } from '../clock.ts';
-import { forbidden } from '../errors.ts';
+import { dateOf, type Clock } from '../clock.ts';
+import { badRequest, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { loadNodesAccess, recordableNodes, viewerOf, viewsResults } from './access.ts';
-import { findAction, listActions, upsertAction, wavesWithNode } from './results.repository.ts';
+import {
+  findAction,
+  listActions,
+  listClosedWaves,
+  upsertAction,
+  wavesWithNode,
+} from './results.repository.ts';
 
 const toAction = (row: TeamActionRow): TeamAction => ({
   id: row.id,
@@ -46,6 +52,24 @@ async function mayReadActions(db: Db, actor: Actor, nodeId: string): Promise<boo
     if (access.allowed.has(nodeId)) return true;
   }
   return false;
+}
+
+/** The quarter ('YYYY-Qn') a date ('YYYY-MM-DD...') falls in. */
+export const quarterOf = (date: string): string =>
+  `${date.slice(0, 4)}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
+
+/**
+ * The quarters an action of a team may be recorded for: the quarter of each closed wave of the
+ * programmes that published the team (by closing date, as the results screen names it), and the
+ * current quarter.
+ */
+async function actionQuarters(db: Db, nodeId: string, today: string): Promise<Set<string>> {
+  const programmes = new Set((await wavesWithNode(db, nodeId, 'wave')).map((w) => w.programmeId));
+  const quarters = new Set([quarterOf(today)]);
+  for (const wave of await listClosedWaves(db)) {
+    if (programmes.has(wave.programmeId)) quarters.add(quarterOf(wave.closesOn));
+  }
+  return quarters;
 }
 
 /** "You said, we did": one agreed action per team and quarter, recorded by the team's lead. */
@@ -83,7 +107,13 @@ export function actionRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       // Only a lead of that team today (a lead membership of the team unit).
       if (!recordableNodes(viewerOf(actor)).includes(nodeId)) throw forbidden();
       const team = actor.grants.find((g) => g.role === 'team_lead' && g.unitId === nodeId)!;
-      const body = request.body;
+      const body = { ...request.body, what: request.body.what.trim() };
+      if (!(await actionQuarters(db, nodeId, dateOf(clock.now()))).has(body.quarter)) {
+        throw badRequest(
+          'validation_failed',
+          'The quarter must be the current one or that of a closed wave of this team.',
+        );
+      }
       const saved = await db.transaction().execute(async (trx) => {
         const existing = await findAction(trx, nodeId, body.quarter);
         const row = await upsertAction(trx, {
