@@ -191,4 +191,55 @@ test('an own group comes with every ancestor, up to the root of the publication'
   );
 });
 
+test('without a roster snapshot, members and leads open only their own units and the way up', () => {
+  fc.assert(
+    fc.property(caseArb, (c) => {
+      const tree = treeOf(c.units, c.cells, () => false);
+      const byId = new Map(tree.map((r) => [r.nodeId, r]));
+      const viewer = viewerOfCase({ ...c, subtrees: [], council: [] });
+      const { allowed } = waveAccess({ viewer, tree, eligibilityNodeId: null });
+      // What may be opened: a member's team node or a led unit's node, and their ancestors.
+      const reachable = new Set<string>();
+      const own = [
+        ...c.members.filter((u) => u.isTeam).map((u) => u.unitId),
+        ...c.leads.map((u) => u.unitId),
+      ];
+      for (const id of own) {
+        for (let row = byId.get(id); row; row = byId.get(row.parentNodeId ?? '')) {
+          reachable.add(row.nodeId);
+        }
+      }
+      for (const id of allowed) assert.ok(reachable.has(id), `${id} reached by no own unit`);
+      for (const id of allowed) assert.not.ok(id.includes('~'), `${id}: a group by path`);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the works council never opens a unit with a single cell below it', () => {
+  fc.assert(
+    fc.property(caseArb, (c) => {
+      const tree = treeOf(c.units, c.cells, () => false);
+      const byId = new Map(tree.map((r) => [r.nodeId, r]));
+      const viewer = viewerOfCase({ members: [], leads: [], subtrees: [], council: c.council });
+      const { allowed } = waveAccess({ viewer, tree, eligibilityNodeId: null });
+      for (const id of allowed) {
+        const cells = tree.filter((row) => {
+          if (row.kind === 'unit') return false;
+          for (
+            let at = byId.get(row.parentNodeId ?? '');
+            at;
+            at = byId.get(at.parentNodeId ?? '')
+          ) {
+            if (at.nodeId === id) return true;
+          }
+          return false;
+        });
+        assert.is.not(cells.length, 1, `${id} holds one cell`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test.run();
