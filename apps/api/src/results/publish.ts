@@ -79,6 +79,8 @@ interface ClosedWave {
   rosters: Map<string, string[]>;
   /** The frozen decision per node id, for the given period. */
   classes: Map<string, Set<StatisticClass>>;
+  /** Each unit's parent at that close (from its stored nodes), over today's units; null = today's. */
+  units: Map<string, TreeUnit> | null;
 }
 
 interface Context {
@@ -142,6 +144,7 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
     tallies: new Map(input.tallies),
     rosters: await rostersOf(db, wave.id),
     classes: new Map(),
+    units: null,
   };
   // Earlier closed waves of the programme, newest first: enough for the previous quarter.
   const earlier = await db
@@ -162,13 +165,14 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
       closed.set(
         key,
         period === 'wave'
-          ? await readClosedWave(db, id)
+          ? await readClosedWave(db, id, ctx.units)
           : {
               id,
               cells: [],
               tallies: new Map(),
               rosters: new Map(),
               classes: await frozenClasses(db, id, period),
+              units: null,
             },
       );
     }
@@ -225,8 +229,10 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
     const parts = [];
     for (const w of pooled) {
       await yieldToEventLoop();
+      // Each wave on its own structure at its close: after a move, the pooled tree does not
+      // nest and the engine publishes nothing for the quarter.
       const nodes = buildResultTree({
-        units: ctx.units,
+        units: w.units ?? ctx.units,
         rootUnitId: ctx.rootUnitId,
         cells: w.cells,
       }).map(toDisclosureNode);
@@ -322,13 +328,16 @@ async function summariseTree(
     thresholds: ctx.thresholds,
   });
   await yieldToEventLoop();
+  let previousTree: ResultNode[] = [];
   let previousTallies = new Map<string, CellTally>();
   let previousHidden: ReturnType<typeof derivableHidden> = new Map();
   let changes = new Map<string, number>();
   const previousClasses = previous[0]?.classes;
   if (previous.length) {
-    const previousTree = buildResultTree({
-      units: ctx.units,
+    // The previous period on its own structure at its close, which its frozen decision refers
+    // to (not today's units: after a move that would be a group never published).
+    previousTree = buildResultTree({
+      units: previous[0]!.units ?? ctx.units,
       rootUnitId: ctx.rootUnitId,
       cells: previous.flatMap((w) => w.cells),
     });
@@ -347,6 +356,21 @@ async function summariseTree(
       await personNodes(tree, waves),
     );
   }
+
+  // A node's cells by what they stand for across waves (unit and kind); where the set differs
+  // between the periods (cells moved in or out), no change is computed.
+  const cellKeys = (nodes: readonly ResultNode[], ws: readonly ClosedWave[]) => {
+    const keyOf = new Map<string, string>();
+    for (const w of ws) for (const c of w.cells) keyOf.set(c.id, `${c.unitId}:${c.kind}`);
+    return new Map(
+      nodes.map((n) => [
+        n.nodeId,
+        [...new Set(n.cellIds.map((id) => keyOf.get(id)!))].sort().join('|'),
+      ]),
+    );
+  };
+  const currentKeys = previous.length ? cellKeys(tree, waves) : new Map<string, string>();
+  const previousKeys = cellKeys(previousTree, previous);
 
   const rows: NewPublishedNode[] = [];
   for (const [i, node] of tree.entries()) {
@@ -373,7 +397,8 @@ async function summariseTree(
       rows.push({ ...base, payload: null, classes: '[]' });
       continue;
     }
-    const beforeTally = previousTallies.get(node.nodeId);
+    const sameCells = currentKeys.get(node.nodeId) === previousKeys.get(node.nodeId);
+    const beforeTally = sameCells ? previousTallies.get(node.nodeId) : undefined;
     const beforeClasses = previousClasses?.get(node.nodeId);
     const trendAllowed =
       previous.length === 0 || rosterAllowsTrend(changes.get(node.nodeId) ?? 0, ctx.thresholds.d);
@@ -526,7 +551,11 @@ async function rostersOf(db: Db, waveId: string): Promise<Map<string, string[]>>
 }
 
 /** Reads a closed wave back: its cells, kept tallies, roster snapshot and frozen decision. */
-async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
+async function readClosedWave(
+  db: Db,
+  waveId: string,
+  today: ReadonlyMap<string, TreeUnit>,
+): Promise<ClosedWave> {
   const cells = await db
     .selectFrom('wave_cell')
     .leftJoin('wave_cell_tally', (join) =>
@@ -583,6 +612,7 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
   }
   const rosters = await rostersOf(db, waveId);
   const classes = await frozenClasses(db, waveId, 'wave');
+  const units = await unitsAtClose(db, waveId, today);
   await yieldToEventLoop();
   return {
     id: waveId,
@@ -596,7 +626,36 @@ async function readClosedWave(db: Db, waveId: string): Promise<ClosedWave> {
     tallies,
     rosters,
     classes,
+    units,
   };
+}
+
+/**
+ * The unit structure of a closed wave, from its stored nodes: a unit or team node's parent
+ * node is its unit's parent at that close. Units it did not place keep today's parent.
+ */
+async function unitsAtClose(
+  db: Db,
+  waveId: string,
+  today: ReadonlyMap<string, TreeUnit>,
+): Promise<Map<string, TreeUnit>> {
+  const rows = await db
+    .selectFrom('published_node')
+    .select(['unit_id', 'parent_node_id', 'name'])
+    .where('wave_id', '=', waveId)
+    .where('period', '=', 'wave')
+    .where('kind', 'in', ['unit', 'team'])
+    .execute();
+  const units = new Map(today);
+  for (const row of rows) {
+    const known = today.get(row.unit_id);
+    units.set(row.unit_id, {
+      id: row.unit_id,
+      parentId: row.parent_node_id ?? known?.parentId ?? null,
+      name: known?.name ?? row.name,
+    });
+  }
+  return units;
 }
 
 /** The frozen decision of a wave or quarter, as stored at its close (INV-7). */
