@@ -5,9 +5,11 @@ import {
   decidePublication,
   derivableHidden,
   effectiveThresholds,
+  ITEM_BANK,
   mergeTallies,
   repairDerivableCounts,
   summariseNode,
+  toResultItem,
   type CellTally,
   type DisclosureNode,
   type HiddenStatistics,
@@ -170,6 +172,35 @@ test('demo2: a unit-level distribution is not shown beside a sub-unit 5 answers 
   assert.is(itemOf(after.get('V')!, 'u1').n, 10);
   assert.not.ok(itemOf(after.get('V')!, 'u1').distribution);
   assert.ok(itemOf(after.get('P')!, 'u1').distribution);
+});
+
+// demo5: district D = sub-unit V (two cells, R=30) + remainder (R=10); in the remainder nine
+// answer "don't know" to the discrimination item and one answers "very often".
+test('demo5: an incident distribution does not give away one answer of the remainder', () => {
+  const incident = toResultItem(ITEM_BANK.find((i) => i.id === 'soc.exp_discrimination')!);
+  const id = incident.id;
+  const s: Scenario = {
+    nodes: [
+      { id: 'D', parentId: null, level: 'unit', eligible: 50, respondents: 40 },
+      { id: 'V', parentId: 'D', level: 'unit', eligible: 38, respondents: 30 },
+      { id: 'V1', parentId: 'V', level: 'cell', eligible: 19, respondents: 15 },
+      { id: 'V2', parentId: 'V', level: 'cell', eligible: 19, respondents: 15 },
+      { id: 'D~r', parentId: 'D', level: 'cell', eligible: 12, respondents: 10 },
+    ],
+    cells: new Map([
+      ['V1', cell(15, { [id]: { '1': 12, '2': 3 } })],
+      ['V2', cell(15, { [id]: { '1': 13, '2': 2 } })],
+      ['D~r', cell(10, { [id]: { '5': 1, dont_know: 9 } })],
+    ]),
+    items: [incident],
+  };
+  const before = publish(s, false);
+  assert.equal(remainders(s, before, id, 'n'), [1]);
+  const after = publish(s, true);
+  assert.equal(remainders(s, after, id, 'n'), []);
+  assert.equal(remainders(s, after, id, 'distribution'), []);
+  assert.ok('suppressed' in itemOf(after.get('V')!, id));
+  assert.is(itemOf(after.get('D')!, id).n, 31);
 });
 
 test("% don't know is shown only beside the distribution", () => {
