@@ -6,7 +6,12 @@
  * per node the hidden statistics out. It only ever hides.
  */
 import type { Theme } from '@teamspiegel/contracts';
-import { classRule, repairDerivableCounts, type CountNode } from './disclosure.ts';
+import {
+  classRule,
+  repairDerivableCounts,
+  repairQuarterCounts,
+  type CountNode,
+} from './disclosure.ts';
 import type { DisclosureNode, Publication, StatisticClass } from './publication.ts';
 import {
   distributionShown,
@@ -37,6 +42,29 @@ export interface DerivableHiddenOptions {
   publication: Publication;
   items: readonly ResultItem[];
   thresholds: Thresholds;
+  /**
+   * For the quarter: the pooled waves, each on its own tree at its close with its node tallies
+   * and its frozen publication. A statistic is then also hidden where the pooled count minus
+   * the frozen single-wave nodes showing it would leave 1..D-1 of one wave (repairQuarterCounts).
+   */
+  waves?: readonly QuarterWaveTallies[];
+}
+
+/** One wave pooled into a quarter, as derivableHidden needs it. */
+export interface QuarterWaveTallies {
+  nodes: readonly DisclosureNode[];
+  tallies: ReadonlyMap<string, CellTally>;
+  /** The wave's frozen decision (its own derivable hiding is recomputed from it). */
+  publication: Publication;
+}
+
+/** A tree with its tallies and decision: the pooled quarter, or one frozen wave of it. */
+interface View {
+  nodes: readonly DisclosureNode[];
+  tallies: ReadonlyMap<string, CellTally>;
+  classesOf: (id: string) => ReadonlySet<StatisticClass>;
+  /** A frozen wave's own derivable hiding; absent for the tree being decided. */
+  hidden?: ReadonlyMap<string, HiddenStatistics>;
 }
 
 const NONE: ReadonlySet<StatisticClass> = new Set();
@@ -52,6 +80,7 @@ export function derivableHidden({
   publication,
   items,
   thresholds,
+  waves = [],
 }: DerivableHiddenOptions): Map<string, HiddenStatistics> {
   const t = effectiveThresholds(thresholds);
   const hidden = new Map<string, HiddenStatistics>();
@@ -60,9 +89,16 @@ export function derivableHidden({
     if (!h) hidden.set(id, (h = emptyHidden()));
     return h;
   };
-  const classesOf = (id: string) => publication.get(id) ?? NONE;
-  const countNodes = (count: (id: string) => number): CountNode[] => {
-    const list: CountNode[] = nodes.map((n) => ({
+  const self: View = { nodes, tallies, classesOf: (id) => publication.get(id) ?? NONE };
+  // Each frozen wave as its publication showed it: classes less its own derivable hiding.
+  const frozenViews: View[] = waves.map((w) => ({
+    nodes: w.nodes,
+    tallies: w.tallies,
+    classesOf: (id) => w.publication.get(id) ?? NONE,
+    hidden: derivableHidden({ ...w, items, thresholds }),
+  }));
+  const countNodes = (view: View, count: (id: string) => number): CountNode[] => {
+    const list: CountNode[] = view.nodes.map((n) => ({
       id: n.id,
       parentId: n.parentId,
       level: n.level,
@@ -78,49 +114,71 @@ export function derivableHidden({
     }
     return list;
   };
-  /** The shown nodes that fail the repair on every one of the counts (run to a fixed point:
-   * a node dropped for one count changes the remainders of the other). */
+  /** The shown nodes that fail the repair on every one of the counts, within the tree and,
+   * for a quarter, against each frozen wave (run to a fixed point: a node dropped for one
+   * count changes the remainders of the other). */
   const repair = (
-    counts: ((id: string) => number)[],
-    shown: (id: string) => boolean,
+    counts: (view: View) => ((id: string) => number)[],
+    shown: (view: View) => (id: string) => boolean,
     d: number,
   ) => {
-    const candidates = nodes.map((n) => n.id).filter(shown);
-    const trees = counts.map(countNodes);
+    const candidates = nodes.map((n) => n.id).filter(shown(self));
+    const trees = counts(self).map((count) => countNodes(self, count));
+    const perWave = frozenViews.map((view) => ({
+      trees: counts(view).map((count) => countNodes(view, count)),
+      frozen: new Set(view.nodes.map((n) => n.id).filter(shown(view))),
+    }));
     let kept = new Set(candidates);
     for (let changed = true; changed;) {
-      changed = false;
-      for (const tree of trees) {
-        const next = repairDerivableCounts({ nodes: tree, shown: kept, d });
-        if (next.size !== kept.size) changed = true;
-        kept = next;
+      const before = kept.size;
+      for (const tree of trees) kept = repairDerivableCounts({ nodes: tree, shown: kept, d });
+      if (perWave.length > 0) {
+        for (let k = 0; k < trees.length; k++) {
+          kept = repairQuarterCounts({
+            waves: perWave.map((w) => ({ nodes: w.trees[k]!, frozen: w.frozen })),
+            shown: kept,
+            d,
+          });
+        }
       }
-      if (trees.length < 2) break;
+      changed = kept.size !== before && (trees.length > 1 || perWave.length > 0);
     }
     return candidates.filter((id) => !kept.has(id));
   };
 
   for (const item of items) {
-    const counts = (id: string) => itemCounts(item, tallies.get(id)?.items.get(item.id));
+    const counts = (view: View, id: string) =>
+      itemCounts(item, view.tallies.get(id)?.items.get(item.id));
+    const valid = (view: View) => [(id: string) => counts(view, id).valid];
+    const itemHidden = (view: View, id: string) =>
+      view.hidden?.get(id)?.items.has(item.id) ?? false;
     if (item.theme === 'recommendation') {
-      const shown = (id: string) =>
-        classesOf(id).has('recommendation') && counts(id).valid >= minimumN('recommendation', t);
+      const shown = (view: View) => (id: string) =>
+        view.classesOf(id).has('recommendation') &&
+        counts(view, id).valid >= minimumN('recommendation', t) &&
+        !(view.hidden?.get(id)?.recommendation ?? false);
       const d = Math.max(classRule('recommendation', t).d, t.kDist);
-      for (const id of repair([(id) => counts(id).valid], shown, d))
-        entry(id).recommendation = true;
+      for (const id of repair(valid, shown, d)) entry(id).recommendation = true;
       continue;
     }
     const cls = itemStatisticClass(item);
-    const meanShown = (id: string) =>
-      classesOf(id).has(cls) && counts(id).valid >= minimumN(cls, t);
-    const failedMean = new Set(repair([(id) => counts(id).valid], meanShown, classRule(cls, t).d));
+    const meanShown = (view: View) => (id: string) =>
+      view.classesOf(id).has(cls) &&
+      counts(view, id).valid >= minimumN(cls, t) &&
+      !itemHidden(view, id);
+    const failedMean = new Set(repair(valid, meanShown, classRule(cls, t).d));
     for (const id of failedMean) entry(id).items.add(item.id);
     // Distribution, % favourable (over valid n) and % don't know (over valid n + don't know).
-    const distShown = (id: string) =>
-      !failedMean.has(id) && distributionShown(cls, classesOf(id), counts(id).valid, t);
+    const distShown = (view: View) => (id: string) =>
+      (view === self ? !failedMean.has(id) : !itemHidden(view, id)) &&
+      !(view.hidden?.get(id)?.distributions.has(item.id) ?? false) &&
+      distributionShown(cls, view.classesOf(id), counts(view, id).valid, t);
     const dDist = Math.max(classRule(cls, t).d, t.kDist);
     const failedDist = repair(
-      [(id) => counts(id).valid, (id) => counts(id).valid + counts(id).dontKnow],
+      (view) => [
+        (id) => counts(view, id).valid,
+        (id) => counts(view, id).valid + counts(view, id).dontKnow,
+      ],
       distShown,
       dDist,
     );
@@ -128,9 +186,13 @@ export function derivableHidden({
   }
 
   for (const { theme, cls } of scoredThemes(items)) {
-    const n = (id: string) => tallies.get(id)?.themes.get(theme)?.n ?? 0;
-    const shown = (id: string) => classesOf(id).has(cls) && n(id) >= minimumN(cls, t);
-    for (const id of repair([n], shown, classRule(cls, t).d)) entry(id).themes.add(theme);
+    const n = (view: View) => (id: string) => view.tallies.get(id)?.themes.get(theme)?.n ?? 0;
+    const shown = (view: View) => (id: string) =>
+      view.classesOf(id).has(cls) &&
+      n(view)(id) >= minimumN(cls, t) &&
+      !(view.hidden?.get(id)?.themes.has(theme) ?? false);
+    for (const id of repair((view) => [n(view)], shown, classRule(cls, t).d))
+      entry(id).themes.add(theme);
   }
   return hidden;
 }

@@ -511,3 +511,55 @@ class MinQueue {
     return top;
   }
 }
+
+/** One wave of a quarter with a statistic's own count per node and where its frozen
+ * single-wave publication showed the statistic. */
+export interface QuarterCountWave {
+  /** The wave's tree at its close, with the statistic's count (a unit's is its children's sum). */
+  nodes: readonly CountNode[];
+  /** The nodes where the frozen publication of that wave showed the statistic. */
+  frozen: ReadonlySet<string>;
+}
+
+export interface RepairQuarterCountsOptions {
+  waves: readonly QuarterCountWave[];
+  /** The pooled nodes where the quarter would show the statistic. */
+  shown: ReadonlySet<string>;
+  /** The subtraction minimum of the statistic. */
+  d: number;
+}
+
+/**
+ * INV-2 on a statistic's own count across the quarter's waves: the analogue of the R rule of
+ * decideQuarterPublication on valid n (or theme n). In each wave w the nodes whose frozen
+ * publication showed the statistic and the wave-w parts of the pooled nodes that would show it
+ * form one nested family; every member minus its maximal members inside must count 0 or >= d.
+ * Otherwise p(x) - x@1 - x@2 could single out a few answers of x@3 although its R is large.
+ * Only pooled nodes are dropped (frozen ones are fixed): the pooled part with the smallest
+ * pooled count, ties by id, else the failing pooled node itself; to a fixed point. Returns the
+ * pooled nodes where the statistic may still be shown; it only ever hides. Waves whose trees do
+ * not nest into one pooled tree leave nothing to check safely, so everything is hidden.
+ */
+export function repairQuarterCounts({ waves, shown, d }: RepairQuarterCountsOptions): Set<string> {
+  const forests = waves.map((w) =>
+    buildForest(
+      w.nodes.map((n) => ({
+        id: n.id,
+        parentId: n.parentId,
+        level: n.level,
+        eligible: n.count,
+        respondents: n.count,
+      })),
+    ),
+  );
+  const pooled = poolWaves(forests);
+  if (pooled === null) return new Set();
+  const published = new Set([...shown].filter((id) => pooled.byId.has(id)));
+  const frozen = waves.map(
+    (w, i) => new Set([...w.frozen].filter((id) => forests[i]!.byId.has(id))),
+  );
+  repairQuarter(pooled, forests, frozen, published, d);
+  // A pooled node in none of the waves has no part to subtract: left as it was.
+  for (const id of shown) if (!pooled.byId.has(id)) published.add(id);
+  return published;
+}

@@ -25,6 +25,8 @@ import {
   trendAllowed as rosterAllowsTrend,
   type ResultItem,
   type CellTally,
+  type QuarterWave,
+  type QuarterWaveTallies,
   type Publication,
   type StatisticClass,
   type Thresholds,
@@ -226,23 +228,9 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
       rootUnitId: ctx.rootUnitId,
       cells: pooled.flatMap((w) => w.cells),
     });
-    const parts = [];
-    for (const w of pooled) {
-      await yieldToEventLoop();
-      // Each wave on its own structure at its close: after a move, the pooled tree does not
-      // nest and the engine publishes nothing for the quarter.
-      const nodes = buildResultTree({
-        units: w.units ?? ctx.units,
-        rootUnitId: ctx.rootUnitId,
-        cells: w.cells,
-      }).map(toDisclosureNode);
-      const known = new Set(nodes.map((n) => n.id));
-      // The frozen decision, on the nodes the tree still has (a moved unit's old node is not).
-      const publication = new Map(
-        [...w.classes].filter(([id, classes]) => classes.size > 0 && known.has(id)),
-      );
-      parts.push({ waveId: w.id, nodes, publication });
-    }
+    // Each wave on its own structure at its close: after a move, the pooled tree does not
+    // nest and the engine publishes nothing for the quarter.
+    const parts = await quarterParts(ctx, pooled);
     await yieldToEventLoop();
     const quarter = decideQuarterPublication({ waves: parts, thresholds: ctx.thresholds });
     await yieldToEventLoop();
@@ -254,6 +242,8 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
     // The previous quarter's frozen decision was stored under its latest wave.
     const previousQuarter =
       before.length === QUARTER_WAVES ? await load(QUARTER_WAVES - 1, 'quarter') : null;
+    // The previous quarter's waves with their own frozen decisions, as its close saw them.
+    const previousParts = previousQuarter ? await quarterParts(ctx, before) : [];
     if (previousQuarter) before[0] = { ...before[0]!, classes: previousQuarter.classes };
     // Comments stay with their wave: a pooled group counts person-waves, not people.
     const noComments = new Map<string, CommentsField>(
@@ -268,6 +258,7 @@ export async function preparePublication(db: Db, input: PublishInput): Promise<N
         pooled,
         previousQuarter ? before : [],
         noComments,
+        { current: parts, previous: previousParts },
       )),
     );
   }
@@ -316,16 +307,22 @@ async function summariseTree(
   waves: readonly ClosedWave[],
   previous: readonly ClosedWave[],
   comments: ReadonlyMap<string, CommentsField>,
+  frozen: {
+    current: readonly QuarterWaveTallies[];
+    previous: readonly QuarterWaveTallies[];
+  } = { current: [], previous: [] },
 ): Promise<NewPublishedNode[]> {
   const tallies = await nodeTallies(tree, waves);
   // INV-2 on each statistic's own count (valid n, theme n): what a node hides on top of its
-  // classes (docs/anonymity.md "Publication classes and the disclosure engine").
+  // classes (docs/anonymity.md "Publication classes and the disclosure engine"); for the
+  // quarter also against the frozen single-wave nodes that showed the same statistic.
   const hidden = derivableHidden({
     nodes: tree.map(toDisclosureNode),
     tallies,
     publication,
     items: ctx.items,
     thresholds: ctx.thresholds,
+    waves: frozen.current,
   });
   await yieldToEventLoop();
   let previousTree: ResultNode[] = [];
@@ -349,6 +346,7 @@ async function summariseTree(
       publication: previousClasses ?? new Map(),
       items: ctx.items,
       thresholds: ctx.thresholds,
+      waves: frozen.previous,
     });
     await yieldToEventLoop();
     changes = await rosterChanges(
@@ -436,6 +434,33 @@ async function summariseTree(
     });
   }
   return rows;
+}
+
+/**
+ * The waves of a quarter, each on its own structure at its close, with its frozen decision
+ * (on the nodes the tree still has: a moved unit's old node is not) and its node tallies, so
+ * the quarter is decided and repaired against the single-wave groups already shown.
+ */
+async function quarterParts(
+  ctx: Context,
+  waves: readonly ClosedWave[],
+): Promise<(QuarterWave & QuarterWaveTallies)[]> {
+  const parts = [];
+  for (const w of waves) {
+    await yieldToEventLoop();
+    const tree = buildResultTree({
+      units: w.units ?? ctx.units,
+      rootUnitId: ctx.rootUnitId,
+      cells: w.cells,
+    });
+    const nodes = tree.map(toDisclosureNode);
+    const known = new Set(nodes.map((n) => n.id));
+    const publication = new Map(
+      [...w.classes].filter(([id, classes]) => classes.size > 0 && known.has(id)),
+    );
+    parts.push({ waveId: w.id, nodes, publication, tallies: await nodeTallies(tree, [w]) });
+  }
+  return parts;
 }
 
 /** Each node's tally: its cells' tallies merged, children before parents. */
