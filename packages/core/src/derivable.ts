@@ -74,14 +74,28 @@ export function emptyHidden(): HiddenStatistics {
 }
 
 /** Per node id, the statistics to hide; nodes that hide nothing extra are absent. */
-export function derivableHidden({
+export function derivableHidden(options: DerivableHiddenOptions): Map<string, HiddenStatistics> {
+  const steps = derivableHiddenSteps(options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * derivableHidden one statistic at a time: the generator pauses after each item, distribution,
+ * theme and earlier wave, so a caller at reference scale can give the event loop a turn in
+ * between (a quarter repairs against three frozen waves and would otherwise hold it for
+ * seconds). Pure: it only pauses, the caller decides what happens in between.
+ */
+export function* derivableHiddenSteps({
   nodes,
   tallies,
   publication,
   items,
   thresholds,
   waves = [],
-}: DerivableHiddenOptions): Map<string, HiddenStatistics> {
+}: DerivableHiddenOptions): Generator<void, Map<string, HiddenStatistics>> {
   const t = effectiveThresholds(thresholds);
   const hidden = new Map<string, HiddenStatistics>();
   const entry = (id: string) => {
@@ -91,12 +105,16 @@ export function derivableHidden({
   };
   const self: View = { nodes, tallies, classesOf: (id) => publication.get(id) ?? NONE };
   // Each frozen wave as its publication showed it: classes less its own derivable hiding.
-  const frozenViews: View[] = waves.map((w) => ({
-    nodes: w.nodes,
-    tallies: w.tallies,
-    classesOf: (id) => w.publication.get(id) ?? NONE,
-    hidden: derivableHidden({ ...w, items, thresholds }),
-  }));
+  const frozenViews: View[] = [];
+  for (const w of waves) {
+    frozenViews.push({
+      nodes: w.nodes,
+      tallies: w.tallies,
+      classesOf: (id) => w.publication.get(id) ?? NONE,
+      hidden: yield* derivableHiddenSteps({ ...w, items, thresholds }),
+    });
+    yield;
+  }
   const countNodes = (view: View, count: (id: string) => number): CountNode[] => {
     const list: CountNode[] = view.nodes.map((n) => ({
       id: n.id,
@@ -147,6 +165,7 @@ export function derivableHidden({
   };
 
   for (const item of items) {
+    yield;
     const counts = (view: View, id: string) =>
       itemCounts(item, view.tallies.get(id)?.items.get(item.id));
     const valid = (view: View) => [(id: string) => counts(view, id).valid];
@@ -168,6 +187,7 @@ export function derivableHidden({
       !itemHidden(view, id);
     const failedMean = new Set(repair(valid, meanShown, classRule(cls, t).d));
     for (const id of failedMean) entry(id).items.add(item.id);
+    yield;
     // Distribution, % favourable (over valid n) and % don't know (over valid n + don't know).
     const distShown = (view: View) => (id: string) =>
       (view === self ? !failedMean.has(id) : !itemHidden(view, id)) &&
@@ -186,6 +206,7 @@ export function derivableHidden({
   }
 
   for (const { theme, cls } of scoredThemes(items)) {
+    yield;
     const n = (view: View) => (id: string) => view.tallies.get(id)?.themes.get(theme)?.n ?? 0;
     const shown = (view: View) => (id: string) =>
       view.classesOf(id).has(cls) &&

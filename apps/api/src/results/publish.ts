@@ -18,7 +18,7 @@ import {
   decidePublication,
   decideQuarterPublication,
   effectiveThresholds,
-  derivableHidden,
+  derivableHiddenSteps,
   mergeTallies,
   summariseNode,
   toResultItem,
@@ -26,6 +26,7 @@ import {
   type ResultItem,
   type CellTally,
   type QuarterWave,
+  type HiddenStatistics,
   type QuarterWaveTallies,
   type Publication,
   type StatisticClass,
@@ -55,6 +56,15 @@ const PAGE_ROWS = 5000;
 /** Cells per page when reading tallies back (well under SQLite's limit of bound variables). */
 const PAGE_CELLS = 250;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs a pure computation that pauses between steps, giving the event loop a turn at each. */
+async function stepByStep<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToEventLoop();
+  }
+}
 
 export interface ClosingCell {
   id: string;
@@ -316,18 +326,19 @@ async function summariseTree(
   // INV-2 on each statistic's own count (valid n, theme n): what a node hides on top of its
   // classes (docs/anonymity.md "Publication classes and the disclosure engine"); for the
   // quarter also against the frozen single-wave nodes that showed the same statistic.
-  const hidden = derivableHidden({
-    nodes: tree.map(toDisclosureNode),
-    tallies,
-    publication,
-    items: ctx.items,
-    thresholds: ctx.thresholds,
-    waves: frozen.current,
-  });
-  await yieldToEventLoop();
+  const hidden = await stepByStep(
+    derivableHiddenSteps({
+      nodes: tree.map(toDisclosureNode),
+      tallies,
+      publication,
+      items: ctx.items,
+      thresholds: ctx.thresholds,
+      waves: frozen.current,
+    }),
+  );
   let previousTree: ResultNode[] = [];
   let previousTallies = new Map<string, CellTally>();
-  let previousHidden: ReturnType<typeof derivableHidden> = new Map();
+  let previousHidden = new Map<string, HiddenStatistics>();
   let changes = new Map<string, number>();
   const previousClasses = previous[0]?.classes;
   if (previous.length) {
@@ -340,15 +351,16 @@ async function summariseTree(
     });
     previousTallies = await nodeTallies(previousTree, previous);
     // The change never uses a theme the previous period hid (recomputed on its own counts).
-    previousHidden = derivableHidden({
-      nodes: previousTree.map(toDisclosureNode),
-      tallies: previousTallies,
-      publication: previousClasses ?? new Map(),
-      items: ctx.items,
-      thresholds: ctx.thresholds,
-      waves: frozen.previous,
-    });
-    await yieldToEventLoop();
+    previousHidden = await stepByStep(
+      derivableHiddenSteps({
+        nodes: previousTree.map(toDisclosureNode),
+        tallies: previousTallies,
+        publication: previousClasses ?? new Map(),
+        items: ctx.items,
+        thresholds: ctx.thresholds,
+        waves: frozen.previous,
+      }),
+    );
     changes = await rosterChanges(
       await personNodes(previousTree, previous),
       await personNodes(tree, waves),
