@@ -117,6 +117,25 @@ export async function openWave(
   return waveId;
 }
 
+/** The programme's next wave after `previousId` closed: planned by the runner and opened at once. */
+export async function openNextWave(t: TestApp, previousId: string): Promise<string> {
+  await t.app.waves.planNextWaves();
+  const previous = await t.db
+    .selectFrom('wave')
+    .select(['programme_id', 'sequence'])
+    .where('id', '=', previousId)
+    .executeTakeFirstOrThrow();
+  const next = await t.db
+    .selectFrom('wave')
+    .select('id')
+    .where('programme_id', '=', previous.programme_id)
+    .where('sequence', '=', previous.sequence + 1)
+    .executeTakeFirstOrThrow();
+  await t.app.waves.prepare(next.id, null);
+  await t.app.waves.keysReady(next.id);
+  return next.id;
+}
+
 /** The cell a person was placed in at wave open (the roster snapshot). */
 export async function cellOf(db: Db, waveId: string, personId: string): Promise<string> {
   const row = await db

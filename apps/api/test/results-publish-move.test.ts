@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import type { PublishedNode } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { withTestApp } from './helpers.ts';
-import { cellMembers, openWave } from './pulse-support.ts';
+import { cellMembers, openNextWave, openWave } from './pulse-support.ts';
 import { answerAsTeam, teamCellOf } from './results-support.ts';
 import { unitIdByCode } from './support.ts';
 
@@ -40,24 +40,6 @@ async function answerPlan(waveId: string, pickOffset: number) {
   for (const [code, count] of Object.entries(PLAN)) {
     await answerAsTeam(t, waveId, code, count, (index, i) => (index + i + pickOffset) % 5);
   }
-}
-
-async function nextWave(previousId: string): Promise<string> {
-  await t.app.waves.planNextWaves();
-  const previous = await t.db
-    .selectFrom('wave')
-    .select(['programme_id', 'sequence'])
-    .where('id', '=', previousId)
-    .executeTakeFirstOrThrow();
-  const next = await t.db
-    .selectFrom('wave')
-    .select('id')
-    .where('programme_id', '=', previous.programme_id)
-    .where('sequence', '=', previous.sequence + 1)
-    .executeTakeFirstOrThrow();
-  await t.app.waves.prepare(next.id, null);
-  await t.app.waves.keysReady(next.id);
-  return next.id;
 }
 
 moving('a team moved between two waves: no change for the groups it left or joined', async () => {
@@ -93,7 +75,7 @@ moving('a team moved between two waves: no change for the groups it left or join
       .execute();
   }
 
-  const second = await nextWave(first);
+  const second = await openNextWave(t, first);
   await answerPlan(second, 1);
   await t.app.waves.close(second, null);
   const after = await payloads(t.db, second);

@@ -11,6 +11,7 @@ import {
   browserForPerson,
   cellMembers,
   myWave,
+  openNextWave,
   openWave,
   submit,
   takeToken,
@@ -58,24 +59,6 @@ async function answer(waveId: string, dontKnow: number): Promise<string> {
   return itemId;
 }
 
-async function nextWave(previousId: string): Promise<string> {
-  await t.app.waves.planNextWaves();
-  const previous = await t.db
-    .selectFrom('wave')
-    .select(['programme_id', 'sequence'])
-    .where('id', '=', previousId)
-    .executeTakeFirstOrThrow();
-  const next = await t.db
-    .selectFrom('wave')
-    .select('id')
-    .where('programme_id', '=', previous.programme_id)
-    .where('sequence', '=', previous.sequence + 1)
-    .executeTakeFirstOrThrow();
-  await t.app.waves.prepare(next.id, null);
-  await t.app.waves.keysReady(next.id);
-  return next.id;
-}
-
 async function payload(waveId: string, period: string): Promise<PublishedNode | null> {
   const teamId = await unitIdByCode(t.db, TEAM);
   const row = await t.db
@@ -97,10 +80,10 @@ quarterSuite(
     const waves = [await openWave(t, { rootCode: 'NL-NH-KEN' })];
     const itemId = await answer(waves[0]!, 0);
     await t.app.waves.close(waves[0]!, null);
-    waves.push(await nextWave(waves[0]!));
+    waves.push(await openNextWave(t, waves[0]!));
     await answer(waves[1]!, 0);
     await t.app.waves.close(waves[1]!, null);
-    waves.push(await nextWave(waves[1]!));
+    waves.push(await openNextWave(t, waves[1]!));
     // Seven of ten answer "don't know": R is 10, valid n is 3.
     await answer(waves[2]!, 7);
     await t.app.waves.close(waves[2]!, null);

@@ -12,7 +12,7 @@ import { PublishedNode } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { derivableSmallGroups, type PublishedGroup } from '../../../packages/core/test/attacker.ts';
 import { withTestApp } from './helpers.ts';
-import { browserForPerson, cellMembers, openWave } from './pulse-support.ts';
+import { browserForPerson, cellMembers, openNextWave, openWave } from './pulse-support.ts';
 import { answerAsTeam, teamCellOf } from './results-support.ts';
 import { unitIdByCode, type Browser } from './support.ts';
 
@@ -92,25 +92,6 @@ async function answerPlan(waveId: string, withComments: boolean) {
       browserOf,
     });
   }
-}
-
-/** The next wave of the programme, planned after the close and opened at once. */
-async function nextWave(previousId: string): Promise<string> {
-  await t.app.waves.planNextWaves();
-  const previous = await t.db
-    .selectFrom('wave')
-    .select(['programme_id', 'sequence'])
-    .where('id', '=', previousId)
-    .executeTakeFirstOrThrow();
-  const next = await t.db
-    .selectFrom('wave')
-    .select('id')
-    .where('programme_id', '=', previous.programme_id)
-    .where('sequence', '=', previous.sequence + 1)
-    .executeTakeFirstOrThrow();
-  await t.app.waves.prepare(next.id, null);
-  await t.app.waves.keysReady(next.id);
-  return next.id;
 }
 
 publishing.before(async () => {
@@ -276,7 +257,7 @@ publishing(
 );
 
 publishing('a crash while publishing leaves no published rows and the wave closable', async () => {
-  const waveId = await nextWave(waveIds[0]!);
+  const waveId = await openNextWave(t, waveIds[0]!);
   waveIds.push(waveId);
   await answerPlan(waveId, false);
   await sql`create trigger publish_crash before insert on published_node
@@ -341,7 +322,7 @@ publishing(
   'the quarter after three waves pools every node; earlier waves stay as they were',
   async () => {
     const firstRows = await rowsOf(t.db, waveIds[0]!);
-    const waveId = await nextWave(waveIds[1]!);
+    const waveId = await openNextWave(t, waveIds[1]!);
     waveIds.push(waveId);
     await answerPlan(waveId, false);
     await t.app.waves.close(waveId, null);
