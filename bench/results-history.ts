@@ -36,7 +36,7 @@ import { loadCellKey } from '../apps/api/src/collection/crypto/keystore.ts';
 import { tokenMessage } from '../apps/api/src/collection/crypto/token.ts';
 import { createProgramme } from '../apps/api/src/collection/programmes.routes.ts';
 import { addDays, findWave, parseJsonArray } from '../apps/api/src/collection/waves.repository.ts';
-import { insertPlannedWave } from '../apps/api/src/collection/waves.service.ts';
+import { insertPlannedWave, planWaveCells } from '../apps/api/src/collection/waves.service.ts';
 import { SeededRandom } from '../apps/api/src/demo/random.ts';
 import {
   drawTeamEffect,
@@ -44,12 +44,10 @@ import {
   simulateComment,
   type TeamProfile,
 } from '../apps/api/src/demo/simulate.ts';
-import { currentOn } from '../apps/api/src/org/periods.ts';
 import { insertPublication, preparePublication } from '../apps/api/src/results/publish.ts';
 // @teamspiegel/core is not a dependency of the bench; it is reached by path.
 import {
   effectiveThresholds,
-  planCells,
   tallyCell,
   type Answer,
   type CellTally,
@@ -254,38 +252,12 @@ async function writeClosedWave(
   const items = tallyItems(parseJsonArray<string>(wave.item_ids));
 
   // The roster and plan exactly as the runner's prepare() makes them on the opening date.
-  const units = await db
-    .selectFrom('unit')
-    .select(['id', 'parent_id as parentId', 'kind'])
-    .where('path', 'like', `${rootPath}%`)
-    .where('archived_at', 'is', null)
-    .execute();
-  const roster = await db
-    .selectFrom('membership')
-    .innerJoin('unit', 'unit.id', 'membership.unit_id')
-    .innerJoin('person', 'person.id', 'membership.person_id')
-    .select([
-      'membership.person_id as personId',
-      'membership.unit_id as unitId',
-      'membership.kind as role',
-      'membership.joined_on as joinedOn',
-    ])
-    .where('unit.path', 'like', `${rootPath}%`)
-    .where('unit.archived_at', 'is', null)
-    .where('person.deactivated_at', 'is', null)
-    .where(currentOn(opensOn))
-    .execute();
   const thresholds = effectiveThresholds();
-  const plan = planCells({
-    units,
-    roster: roster.map((m) => ({
-      personId: m.personId,
-      unitId: m.unitId,
-      role: m.role === 'lead' ? 'lead' : 'member',
-      joinedOn: m.joinedOn,
-    })),
-    previousWaveOpenedOn: previousOpenedOn,
-    thresholds: { kE: thresholds.kE },
+  const plan = await planWaveCells(db, {
+    rootPath,
+    date: opensOn,
+    previousOpenedOn,
+    kE: thresholds.kE,
   });
   const cells = plan.cells.map((cell) => ({
     id: randomUUID(),

@@ -14,6 +14,7 @@ import {
   createCellCounter,
   type Answer,
   type CellKind,
+  type CellPlan,
   type CellTally,
   type RosterName,
 } from '@teamspiegel/core';
@@ -103,27 +104,6 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
         .where('programme.id', '=', wave.programme_id)
         .executeTakeFirstOrThrow();
       const date = today();
-      const units = await trx
-        .selectFrom('unit')
-        .select(['id', 'parent_id as parentId', 'kind'])
-        .where('path', 'like', `${programme.path}%`)
-        .where('archived_at', 'is', null)
-        .execute();
-      const roster = await trx
-        .selectFrom('membership')
-        .innerJoin('unit', 'unit.id', 'membership.unit_id')
-        .innerJoin('person', 'person.id', 'membership.person_id')
-        .select([
-          'membership.person_id as personId',
-          'membership.unit_id as unitId',
-          'membership.kind as role',
-          'membership.joined_on as joinedOn',
-        ])
-        .where('unit.path', 'like', `${programme.path}%`)
-        .where('unit.archived_at', 'is', null)
-        .where('person.deactivated_at', 'is', null)
-        .where(currentOn(date))
-        .execute();
       const previous = await trx
         .selectFrom('wave')
         .select('opened_at')
@@ -133,16 +113,11 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
         .orderBy('sequence', 'desc')
         .executeTakeFirst();
       const thresholds = effectiveThresholds();
-      const plan = planCells({
-        units: units.map((u) => ({ id: u.id, parentId: u.parentId, kind: u.kind })),
-        roster: roster.map((m) => ({
-          personId: m.personId,
-          unitId: m.unitId,
-          role: m.role === 'lead' ? 'lead' : 'member',
-          joinedOn: m.joinedOn,
-        })),
-        previousWaveOpenedOn: previous?.opened_at ? previous.opened_at.slice(0, 10) : null,
-        thresholds: { kE: thresholds.kE },
+      const plan = await planWaveCells(trx, {
+        rootPath: programme.path,
+        date,
+        previousOpenedOn: previous?.opened_at ? previous.opened_at.slice(0, 10) : null,
+        kE: thresholds.kE,
       });
       for (const cell of plan.cells) {
         const cellId = randomUUID();
@@ -542,6 +517,48 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
 }
 
 export type WaveRunner = ReturnType<typeof createWaveRunner>;
+
+/**
+ * The cell plan of a programme's subtree on a date (INV-8, INV-9, INV-11): the current roster
+ * of active people in live units, as a wave's open freezes it.
+ */
+export async function planWaveCells(
+  db: Db,
+  options: { rootPath: string; date: string; previousOpenedOn: string | null; kE: number },
+): Promise<CellPlan> {
+  const units = await db
+    .selectFrom('unit')
+    .select(['id', 'parent_id as parentId', 'kind'])
+    .where('path', 'like', `${options.rootPath}%`)
+    .where('archived_at', 'is', null)
+    .execute();
+  const roster = await db
+    .selectFrom('membership')
+    .innerJoin('unit', 'unit.id', 'membership.unit_id')
+    .innerJoin('person', 'person.id', 'membership.person_id')
+    .select([
+      'membership.person_id as personId',
+      'membership.unit_id as unitId',
+      'membership.kind as role',
+      'membership.joined_on as joinedOn',
+    ])
+    .where('unit.path', 'like', `${options.rootPath}%`)
+    .where('unit.archived_at', 'is', null)
+    .where('person.deactivated_at', 'is', null)
+    .where(currentOn(options.date))
+    .execute();
+  return planCells({
+    units,
+    roster: roster.map((m) => ({
+      personId: m.personId,
+      unitId: m.unitId,
+      role: m.role === 'lead' ? 'lead' : 'member',
+      joinedOn: m.joinedOn,
+    })),
+    previousWaveOpenedOn: options.previousOpenedOn,
+    thresholds: { kE: options.kE },
+  });
+}
 
 function openPayload(
   dataKey: Buffer,
