@@ -42,6 +42,7 @@ import {
   benchEnv,
   copySessions,
   formatMs,
+  insertBenchAccounts,
   listen,
   logInOverHttp,
   met,
@@ -280,20 +281,12 @@ async function issuance(env: Env, options: CollectionOptions, row: RowFn) {
   // Accounts: one real hash, shared (only the first officer logs in with it).
   const hash = await hashPassword(PASSWORD);
   const changedAt = new Date().toISOString();
-  for (let i = 0; i < officers.length; i += 200) {
-    await db
-      .insertInto('account')
-      .values(
-        officers.slice(i, i + 200).map((o, j) => ({
-          person_id: o.person_id,
-          username: `bench-${i + j}`,
-          password_hash: hash,
-          must_change_password: 0,
-          password_changed_at: changedAt,
-        })),
-      )
-      .execute();
-  }
+  await insertBenchAccounts(
+    db,
+    officers.map((o) => o.person_id),
+    hash,
+    changedAt,
+  );
   // The first officer logs in through the real HTTP flow; the others get copies of that
   // session row with their own person id and session id (a login per officer would measure
   // Argon2id, ~20 ms each, not issuance). The CSRF secret is the same, so is the token.

@@ -41,6 +41,7 @@ import {
   serverNodeFlags,
   spawnServer,
   waitForHealth,
+  insertBenchAccounts,
 } from './support.ts';
 // Not part of the api package's public exports; the bench reaches in, as collection.ts does.
 import { hashPassword } from '../apps/api/src/auth/passwords.ts';
@@ -153,20 +154,12 @@ export async function runServerMemory(options: ServerMemoryOptions): Promise<Row
         created_at: now,
       })
       .execute();
-    for (let i = 0; i < officers.length; i += 200) {
-      await db
-        .insertInto('account')
-        .values(
-          officers.slice(i, i + 200).map((o, j) => ({
-            person_id: o.person_id,
-            username: `bench-${i + j}`,
-            password_hash: hash,
-            must_change_password: 0,
-            password_changed_at: now,
-          })),
-        )
-        .execute();
-    }
+    await insertBenchAccounts(
+      db,
+      officers.map((o) => o.person_id),
+      hash,
+      now,
+    );
 
     // --- The server, alone in its process ------------------------------------------------
     // BENCH_SERVER_NODE_OPTIONS: Node/V8 flags for the server only (heap limits, say).

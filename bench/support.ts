@@ -230,6 +230,32 @@ export class RssSampler {
  * own generation, already started by prepare(), finds the files and records them; a cell whose
  * own key got there first keeps it. Returns the shared key.
  */
+/**
+ * Accounts `bench-0`, `bench-1`, ... for the given people, all with one password hash: one real
+ * Argon2id hash serves every login, since a hash per account would only measure Argon2id.
+ */
+export async function insertBenchAccounts(
+  db: Db,
+  personIds: readonly string[],
+  passwordHash: string,
+  changedAt: string,
+): Promise<void> {
+  for (let i = 0; i < personIds.length; i += 200) {
+    await db
+      .insertInto('account')
+      .values(
+        personIds.slice(i, i + 200).map((personId, j) => ({
+          person_id: personId,
+          username: `bench-${i + j}`,
+          password_hash: passwordHash,
+          must_change_password: 0,
+          password_changed_at: changedAt,
+        })),
+      )
+      .execute();
+  }
+}
+
 export async function shareOneCellKey(
   db: Db,
   config: Config,
