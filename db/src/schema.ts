@@ -233,6 +233,12 @@ export interface TeamActionTable {
   updated_at: string;
 }
 
+// --- roster freeze tables (migration 05) ---
+
+// --- import tables (migration 06) ---
+
+// --- settings tables (migration 07) ---
+
 export interface Database {
   unit: UnitTable;
   person: PersonTable;
@@ -255,6 +261,9 @@ export interface Database {
   wave_theme_tally: WaveThemeTallyTable;
   published_node: PublishedNodeTable;
   team_action: TeamActionTable;
+  // roster freeze (05)
+  // import (06)
+  // settings (07)
 }
 
 export type Unit = Selectable<UnitTable>;
