@@ -120,6 +120,12 @@ export async function buildApp({
     await api.register(contentRoutes, deps);
     await api.register(resultsRoutes, deps);
     await api.register(actionRoutes, deps);
+    // --- issue 6: roster freeze ---
+    // --- issue 6: import ---
+    // --- issue 6: settings ---
+    // --- issue 6: transparency ---
+    // --- issue 6: works council audit ---
+    // --- issue 6: operations ---
   });
   // Anonymous submission: a sibling context, so no cookie, session or CSRF plugin runs there.
   await app.register(submitRoutes, deps);

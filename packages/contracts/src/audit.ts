@@ -29,6 +29,11 @@ export const AUDIT_ACTIONS = [
   'results.viewed',
   'results.exported',
   'results.action_saved',
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: retention ---
+  // --- issue 6: works council audit ---
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS);

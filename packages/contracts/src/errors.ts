@@ -45,6 +45,11 @@ export const ERROR_CODES = [
   'invalid_token',
   'invalid_answers',
   'content_pack_invalid',
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: transparency ---
+  // --- issue 6: operations ---
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

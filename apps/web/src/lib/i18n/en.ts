@@ -607,4 +607,10 @@ export const en: Messages = {
   'results.action.save': 'Save the action',
   'results.action.saved': 'The action has been saved.',
   // End of results (issue 5).
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: transparency ---
+  // --- issue 6: works council audit ---
+  // --- issue 6: operations ---
 };

@@ -59,6 +59,12 @@ export const errorsNl: ErrorMessages = {
   internal_error: 'Er ging aan onze kant iets mis. Probeer het later opnieuw.',
   network_error: 'Geen verbinding met de server. Controleer je netwerk en probeer het opnieuw.',
   unknown_error: 'Er ging iets mis. Probeer het opnieuw.',
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: transparency ---
+  // --- issue 6: works council audit ---
+  // --- issue 6: operations ---
 };
 
 export const errorsNlBe: Partial<ErrorMessages> = {
@@ -113,4 +119,10 @@ export const errorsEn: ErrorMessages = {
   internal_error: 'Something went wrong on our side. Please try again later.',
   network_error: 'No connection to the server. Check your network and try again.',
   unknown_error: 'Something went wrong. Please try again.',
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: transparency ---
+  // --- issue 6: works council audit ---
+  // --- issue 6: operations ---
 };

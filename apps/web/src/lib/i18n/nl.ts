@@ -610,6 +610,12 @@ export const nl = {
   'results.action.save': 'Actie opslaan',
   'results.action.saved': 'De actie is opgeslagen.',
   // End of results (issue 5).
+  // --- issue 6: roster freeze ---
+  // --- issue 6: import ---
+  // --- issue 6: settings ---
+  // --- issue 6: transparency ---
+  // --- issue 6: works council audit ---
+  // --- issue 6: operations ---
 };
 
 export type MessageKey = keyof typeof nl;
