@@ -235,9 +235,61 @@ export interface TeamActionTable {
 
 // --- roster freeze tables (migration 05) ---
 
+/** A change to a frozen roster, waiting for (or decided by) a second administrator. */
+export interface RosterChangeTable {
+  id: string;
+  /** The organisation (root unit path, '/id/') the change concerns. */
+  organisation_path: string;
+  /** unit_create, unit_move, unit_archive, membership_add, membership_end, person_deactivate, import */
+  kind: string;
+  /** What the change does, in plain words (names, no answers). */
+  summary: string;
+  /** JSON: what the applier replays on approval. */
+  payload: string;
+  /** JSON array of the ids of the units the change touches. */
+  unit_ids: string;
+  /** pending, approved, rejected, withdrawn, failed */
+  state: string;
+  proposed_by: string;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  /** Why an approval could no longer be applied (state failed). */
+  failure: string | null;
+}
+export type RosterChangeRow = Selectable<RosterChangeTable>;
+export type NewRosterChange = Insertable<RosterChangeTable>;
+
 // --- import tables (migration 06) ---
 
 // --- settings tables (migration 07) ---
+
+/** One organisation's settings (its root unit), as JSON; defaults fill what is not set. */
+export interface OrganisationSettingTable {
+  organisation_id: string;
+  settings: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** One changed setting: who, when, the old and new value (JSON), and from when it applies. */
+export interface SettingChangeTable {
+  id: string;
+  organisation_id: string;
+  at: string;
+  actor_id: string | null;
+  /** Dotted key: 'thresholds.k', 'leaderTerm.nl', 'retention.resultsYears'. */
+  key: string;
+  old_value: string | null;
+  new_value: string | null;
+  /** 'next wave' (thresholds) or 'now'. */
+  effective_from: string;
+}
+
+export type OrganisationSettingRow = Selectable<OrganisationSettingTable>;
+export type SettingChangeRow = Selectable<SettingChangeTable>;
+export type NewSettingChange = Insertable<SettingChangeTable>;
 
 export interface Database {
   unit: UnitTable;
@@ -262,8 +314,11 @@ export interface Database {
   published_node: PublishedNodeTable;
   team_action: TeamActionTable;
   // roster freeze (05)
+  roster_change: RosterChangeTable;
   // import (06)
   // settings (07)
+  organisation_setting: OrganisationSettingTable;
+  setting_change: SettingChangeTable;
 }
 
 export type Unit = Selectable<UnitTable>;
