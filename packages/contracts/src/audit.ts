@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   'results.action_saved',
   // --- issue 6: roster freeze ---
   // --- issue 6: import ---
+  'import.dry_run',
+  'import.applied',
+  'import.proposed',
+  'import.discarded',
   // --- issue 6: settings ---
   // --- issue 6: retention ---
   // --- issue 6: works council audit ---

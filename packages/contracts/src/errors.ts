@@ -47,6 +47,16 @@ export const ERROR_CODES = [
   'content_pack_invalid',
   // --- issue 6: roster freeze ---
   // --- issue 6: import ---
+  'import_no_files',
+  'import_unexpected_field',
+  'import_empty_file',
+  'import_not_utf8',
+  'import_too_large',
+  'import_missing_columns',
+  'import_unknown_delimiter',
+  'import_has_rejections',
+  'import_stale',
+  'import_state_conflict',
   // --- issue 6: settings ---
   // --- issue 6: transparency ---
   // --- issue 6: operations ---

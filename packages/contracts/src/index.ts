@@ -8,3 +8,4 @@ export * from './audit.ts';
 export * from './collection.ts';
 export * from './content.ts';
 export * from './results.ts';
+export * from './import.ts';

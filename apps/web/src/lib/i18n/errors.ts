@@ -61,6 +61,23 @@ export const errorsNl: ErrorMessages = {
   unknown_error: 'Er ging iets mis. Probeer het opnieuw.',
   // --- issue 6: roster freeze ---
   // --- issue 6: import ---
+  import_no_files: 'Kies minstens één bestand: eenheden, personen of lidmaatschappen.',
+  import_unexpected_field:
+    'Er zat een onbekend onderdeel in de upload. Gebruik alleen de velden eenheden, personen en lidmaatschappen.',
+  import_empty_file:
+    'Een bestand is leeg of heeft alleen een kopregel. Exporteer het opnieuw uit het HR-systeem.',
+  import_not_utf8:
+    "Een bestand is niet in UTF-8 opgeslagen. Sla het opnieuw op als 'CSV UTF-8' en probeer het opnieuw.",
+  import_too_large:
+    'Een bestand is groter dan toegestaan. Splits het of vraag de beheerder de grens te verhogen.',
+  import_missing_columns:
+    'Een bestand mist verplichte kolommen. Controleer de kopregel tegen de handleiding.',
+  import_unknown_delimiter:
+    'Het scheidingsteken is niet herkend. Gebruik een puntkomma of een komma.',
+  import_has_rejections:
+    'Deze import heeft afgekeurde regels. Bevestig dat je alleen het geldige deel wilt verwerken.',
+  import_stale: 'De organisatie is gewijzigd sinds deze proefimport. Start een nieuwe proefimport.',
+  import_state_conflict: 'Deze import is al verwerkt, afgewezen of ter goedkeuring aangeboden.',
   // --- issue 6: settings ---
   // --- issue 6: transparency ---
   // --- issue 6: works council audit ---
@@ -121,6 +138,20 @@ export const errorsEn: ErrorMessages = {
   unknown_error: 'Something went wrong. Please try again.',
   // --- issue 6: roster freeze ---
   // --- issue 6: import ---
+  import_no_files: 'Choose at least one file: units, people or memberships.',
+  import_unexpected_field:
+    'The upload held an unknown part. Use only the fields units, people and memberships.',
+  import_empty_file:
+    'A file is empty or has only a header line. Export it again from the HR system.',
+  import_not_utf8: "A file is not saved as UTF-8. Save it again as 'CSV UTF-8' and try again.",
+  import_too_large:
+    'A file is larger than allowed. Split it or ask the administrator to raise the limit.',
+  import_missing_columns: 'A file lacks required columns. Check its header line against the guide.',
+  import_unknown_delimiter: 'The delimiter was not recognised. Use a semicolon or a comma.',
+  import_has_rejections:
+    'This import has rejected rows. Confirm that you want to apply only the valid part.',
+  import_stale: 'The organisation changed since this dry run. Start a new dry run.',
+  import_state_conflict: 'This import has already been applied, rejected or sent for approval.',
   // --- issue 6: settings ---
   // --- issue 6: transparency ---
   // --- issue 6: works council audit ---

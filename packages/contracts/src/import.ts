@@ -1,0 +1,222 @@
+import { Type, type Static } from 'typebox';
+import { Id, Instant, Page, PagingQuery } from './common.ts';
+
+/**
+ * HR import (journey 4): org units, people and dated memberships from the CSV files an HR system
+ * exports. POST creates a dry run with its report; nothing changes until POST /apply.
+ */
+
+export const IMPORT_FILE_KINDS = ['units', 'people', 'memberships'] as const;
+export type ImportFileKind = (typeof IMPORT_FILE_KINDS)[number];
+export const ImportFileKindSchema = Type.Enum(IMPORT_FILE_KINDS);
+
+export const IMPORT_RUN_STATES = [
+  'dry_run',
+  'applied',
+  'pending_approval',
+  'rejected',
+  'discarded',
+  'failed',
+] as const;
+export type ImportRunState = (typeof IMPORT_RUN_STATES)[number];
+export const ImportRunStateSchema = Type.Enum(IMPORT_RUN_STATES);
+
+/** Why a row was rejected. The `reason` text beside it says it in words, with the values involved. */
+export const IMPORT_REJECTION_CODES = [
+  'missing_field',
+  'unknown_kind',
+  'unknown_role',
+  'unknown_language',
+  'invalid_email',
+  'invalid_code',
+  'invalid_date',
+  'end_before_start',
+  'formula_cell',
+  'duplicate_unit_code',
+  'duplicate_employee_number',
+  'duplicate_membership',
+  'unknown_parent',
+  'unit_cycle',
+  'second_root',
+  'root_mismatch',
+  'unknown_team',
+  'unknown_person',
+  'lead_of_unknown_team',
+  'membership_overlap',
+  'too_long',
+] as const;
+export type ImportRejectionCode = (typeof IMPORT_REJECTION_CODES)[number];
+export const ImportRejectionCodeSchema = Type.Enum(IMPORT_REJECTION_CODES);
+
+export const ImportFile = Type.Object(
+  {
+    kind: ImportFileKindSchema,
+    /** The file name as uploaded. */
+    name: Type.String(),
+    bytes: Type.Integer({ minimum: 0 }),
+    /** Data rows, without the header. */
+    rows: Type.Integer({ minimum: 0 }),
+    delimiter: Type.Union([Type.Literal(';'), Type.Literal(',')]),
+    hadBom: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type ImportFile = Static<typeof ImportFile>;
+
+const Count = Type.Integer({ minimum: 0 });
+
+export const ImportSummary = Type.Object(
+  {
+    units: Type.Object(
+      { create: Count, change: Count, move: Count, archive: Count, unchanged: Count },
+      { additionalProperties: false },
+    ),
+    people: Type.Object(
+      { create: Count, change: Count, deactivate: Count, unchanged: Count },
+      { additionalProperties: false },
+    ),
+    memberships: Type.Object(
+      { add: Count, end: Count, change: Count, unchanged: Count },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ImportSummary = Static<typeof ImportSummary>;
+
+export const ImportRejectedRow = Type.Object(
+  {
+    file: ImportFileKindSchema,
+    /** Line number in the file as an editor shows it: the header is line 1. */
+    line: Type.Integer({ minimum: 1 }),
+    reason: Type.Object(
+      { code: ImportRejectionCodeSchema, text: Type.String() },
+      { additionalProperties: false },
+    ),
+    /** The column (as named in the file's header) the reason is about, when it is about one. */
+    column: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type ImportRejectedRow = Static<typeof ImportRejectedRow>;
+
+/** At most this many rejected rows are listed in an ImportRun; rejected.csv holds them all. */
+export const IMPORT_REJECTED_LISTED = 200;
+
+export const ImportRun = Type.Object(
+  {
+    id: Id,
+    state: ImportRunStateSchema,
+    createdAt: Instant,
+    createdBy: Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
+    appliedAt: Type.Optional(Instant),
+    files: Type.Array(ImportFile),
+    summary: ImportSummary,
+    rejected: Type.Object(
+      {
+        total: Count,
+        /** The first IMPORT_REJECTED_LISTED rejected rows, in file order (units, people, memberships). */
+        rows: Type.Array(ImportRejectedRow),
+      },
+      { additionalProperties: false },
+    ),
+    /** The plan touches units of a wave being prepared, open or closing: apply goes to four-eyes approval. */
+    touchesFrozen: Type.Boolean(),
+    /** Set once apply handed the run to the four-eyes queue. */
+    rosterChangeId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type ImportRun = Static<typeof ImportRun>;
+
+export const ImportRunSummary = Type.Object(
+  {
+    id: Id,
+    state: ImportRunStateSchema,
+    createdAt: Instant,
+    createdBy: Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
+    appliedAt: Type.Optional(Instant),
+    files: Type.Array(
+      Type.Object(
+        { kind: ImportFileKindSchema, name: Type.String() },
+        { additionalProperties: false },
+      ),
+    ),
+    summary: ImportSummary,
+    rejectedTotal: Count,
+  },
+  { additionalProperties: false },
+);
+export type ImportRunSummary = Static<typeof ImportRunSummary>;
+
+export const ImportRunsQuery = Type.Object({ ...PagingQuery }, { additionalProperties: false });
+export type ImportRunsQuery = Static<typeof ImportRunsQuery>;
+
+export const ImportRunsPage = Page(ImportRunSummary);
+export type ImportRunsPage = Static<typeof ImportRunsPage>;
+
+export const ImportParams = Type.Object({ importId: Id }, { additionalProperties: false });
+export type ImportParams = Static<typeof ImportParams>;
+
+export const IMPORT_CHANGE_KINDS = ['unit', 'person', 'membership'] as const;
+export type ImportChangeKind = (typeof IMPORT_CHANGE_KINDS)[number];
+export const ImportChangeKindSchema = Type.Enum(IMPORT_CHANGE_KINDS);
+
+export const IMPORT_CHANGE_ACTIONS = [
+  'create',
+  'change',
+  'move',
+  'deactivate',
+  'archive',
+  'end',
+  'add',
+] as const;
+export type ImportChangeAction = (typeof IMPORT_CHANGE_ACTIONS)[number];
+export const ImportChangeActionSchema = Type.Enum(IMPORT_CHANGE_ACTIONS);
+
+export const ImportChangeField = Type.Object(
+  {
+    field: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()]),
+    to: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type ImportChangeField = Static<typeof ImportChangeField>;
+
+/**
+ * One planned change. Units: create, change (name/kind), move (new parent), archive.
+ * People: create, change (names, e-mail, language), move (to a new team), deactivate.
+ * Memberships: add, change (dates), end.
+ */
+export const ImportChange = Type.Object(
+  {
+    kind: ImportChangeKindSchema,
+    action: ImportChangeActionSchema,
+    /** Unit code or employee number (memberships: employee number). */
+    key: Type.String(),
+    /** A readable name: the unit's name, the person's name, or "person → unit (role)". */
+    label: Type.String(),
+    fields: Type.Optional(Type.Array(ImportChangeField)),
+  },
+  { additionalProperties: false },
+);
+export type ImportChange = Static<typeof ImportChange>;
+
+export const ImportChangesQuery = Type.Object(
+  { kind: Type.Optional(ImportChangeKindSchema), ...PagingQuery },
+  { additionalProperties: false },
+);
+export type ImportChangesQuery = Static<typeof ImportChangesQuery>;
+
+export const ImportChangesPage = Page(ImportChange);
+export type ImportChangesPage = Static<typeof ImportChangesPage>;
+
+export const ApplyImportBody = Type.Object(
+  { acceptValidPart: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type ApplyImportBody = Static<typeof ApplyImportBody>;
+
+/** Default upload limit per file (TEAMSPIEGEL_IMPORT_MAX_BYTES overrides it). */
+export const IMPORT_MAX_BYTES_DEFAULT = 50 * 1024 * 1024;
