@@ -44,6 +44,9 @@ export const IMPORT_REJECTION_CODES = [
   'lead_of_unknown_team',
   'membership_overlap',
   'too_long',
+  'other_organisation',
+  'inactive_person',
+  'archived_unit',
 ] as const;
 export type ImportRejectionCode = (typeof IMPORT_REJECTION_CODES)[number];
 export const ImportRejectionCodeSchema = Type.Enum(IMPORT_REJECTION_CODES);
