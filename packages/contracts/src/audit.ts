@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'import.proposed',
   'import.discarded',
   // --- issue 6: settings ---
+  'settings.changed',
   // --- issue 6: retention ---
   // --- issue 6: works council audit ---
 ] as const;

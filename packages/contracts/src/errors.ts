@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'import_stale',
   'import_state_conflict',
   // --- issue 6: settings ---
+  'threshold_lowering_refused',
+  'settings_invalid',
   // --- issue 6: transparency ---
   // --- issue 6: operations ---
   'internal_error',

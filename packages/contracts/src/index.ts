@@ -8,4 +8,5 @@ export * from './audit.ts';
 export * from './collection.ts';
 export * from './content.ts';
 export * from './results.ts';
+export * from './settings.ts';
 export * from './import.ts';

@@ -35,6 +35,7 @@ export const PERMISSIONS = [
   'roles:manage',
   'audit:read',
   'settings:read',
+  'settings:manage',
   'survey:manage',
   'anonymous',
 ] as const;

@@ -17,6 +17,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'roles:manage',
     'audit:read',
     'settings:read',
+    'settings:manage',
     'survey:manage',
   ],
   // The works council checks the promises: settings and audit log, never people or results.

@@ -11,3 +11,4 @@ export * from './disclosure.ts';
 export * from './statistics.ts';
 export * from './results.ts';
 export * from './derivable.ts';
+export * from './settings.ts';

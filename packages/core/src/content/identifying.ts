@@ -57,11 +57,6 @@ export const QUESTION_PATTERNS: readonly IdentifyingPattern[] = [
     reason: 'asks which role someone has',
   },
   {
-    // "what role" is ordinary English ("I know what role I play"); "which role" is not.
-    pattern: words('which\\s+(?:[\\p{L}-]+\\s+)?roles?'),
-    reason: 'asks which role someone has',
-  },
-  {
     pattern: words(`wat\\s+(?:is|zijn)\\s+(?:${POSSESSIVE_NL})`),
     reason: 'asks for a fact about the respondent',
   },

@@ -22,6 +22,8 @@ type Segment = string | number;
 const TEXT_LANGUAGES = ['nl', 'nl-BE', 'en'] as const;
 const REQUIRED_LANGUAGES = { nl: 'Dutch', en: 'English' } as const;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
+/** Answer types that take free text rather than a point on a scale. */
+const OPEN_ANSWER = /text|open|free|string|comment|essay|input|vrij|tekst/i;
 const LICENCES_NEEDING_HOLDER = ['licensed', 'permission_granted'];
 
 /**
@@ -145,6 +147,24 @@ function* itemProblems(item: Record<string, unknown>, i: number): Generator<Prob
   const scale = oneOf(item['scale'], SCALES);
   const level = oneOf(item['reportingLevel'], REPORTING_LEVELS);
 
+  // A13: the one optional comment at the end of a wave is the only free text; an item with an
+  // open answer would invite a name, a team or a story only one person can tell.
+  const answerType = [item['scale'], item['type'], item['answerType']].find(
+    (v): v is string => typeof v === 'string' && OPEN_ANSWER.test(v),
+  );
+  if (answerType !== undefined) {
+    yield {
+      at: at(
+        item['scale'] === answerType
+          ? 'scale'
+          : item['type'] === answerType
+            ? 'type'
+            : 'answerType',
+      ),
+      code: 'identifying_question',
+      message: `refused: "${answerType}" is an open answer; items are answered on a scale and the only free text is the one optional comment (A13)`,
+    };
+  }
   if (level === 'incident') {
     if (scale && scale !== 'frequency5') {
       yield {

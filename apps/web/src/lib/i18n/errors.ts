@@ -79,6 +79,9 @@ export const errorsNl: ErrorMessages = {
   import_stale: 'De organisatie is gewijzigd sinds deze proefimport. Start een nieuwe proefimport.',
   import_state_conflict: 'Deze import is al verwerkt, afgewezen of ter goedkeuring aangeboden.',
   // --- issue 6: settings ---
+  threshold_lowering_refused:
+    'Een drempel kan alleen omhoog, nooit lager dan nu en nooit onder het minimum.',
+  settings_invalid: 'Niet alle instellingen zijn geldig. Controleer de gemarkeerde velden.',
   // --- issue 6: transparency ---
   // --- issue 6: works council audit ---
   // --- issue 6: operations ---
@@ -153,6 +156,9 @@ export const errorsEn: ErrorMessages = {
   import_stale: 'The organisation changed since this dry run. Start a new dry run.',
   import_state_conflict: 'This import has already been applied, rejected or sent for approval.',
   // --- issue 6: settings ---
+  threshold_lowering_refused:
+    'A threshold can only be raised: never below its current value, never below the floor.',
+  settings_invalid: 'Not every setting is valid. Check the marked fields.',
   // --- issue 6: transparency ---
   // --- issue 6: works council audit ---
   // --- issue 6: operations ---

@@ -1,0 +1,205 @@
+/**
+ * Organisation settings (anonymity.md section 3): pure rules for what a change may do.
+ * Thresholds are raise-only: never below the value in force, never below the floor in code.
+ * A raise applies from the next wave on (it is fixed into a wave when it starts preparing).
+ */
+import type { Language, OrganisationSettings, SettingValue } from '@teamspiegel/contracts';
+import { THRESHOLD_FLOORS, type Thresholds } from './thresholds.ts';
+
+const THRESHOLD_KEYS = Object.keys(THRESHOLD_FLOORS) as (keyof Thresholds)[];
+
+/** No threshold goes above this: a typo of 50000 would silence every result for years. */
+export const THRESHOLD_MAXIMUM = 1000;
+
+/** The organisation's word for a team lead when it has chosen none. */
+export const DEFAULT_LEADER_TERM: Readonly<Record<Language, string>> = Object.freeze({
+  nl: 'mijn leidinggevende',
+  'nl-BE': 'mijn teamchef',
+  en: 'my team lead',
+});
+
+/** What an organisation has until it changes something. */
+export function defaultSettings(): OrganisationSettings {
+  return {
+    thresholds: { ...THRESHOLD_FLOORS },
+    leaderTerm: { ...DEFAULT_LEADER_TERM },
+    links: { confidentialAdviser: null, complaints: null },
+    programmeDefaults: { cadenceDays: 28, windowDays: 14, commentQuestion: true },
+    retention: { resultsYears: 5, commentsMonths: 24 },
+  };
+}
+
+/**
+ * Stored settings over the defaults, section by section, so a key added in a later release
+ * has its default; thresholds never come out below the floors whatever was stored.
+ */
+export function withDefaults(stored: unknown): OrganisationSettings {
+  const base = defaultSettings();
+  if (!isRecord(stored)) return base;
+  const section = <K extends keyof OrganisationSettings>(key: K): OrganisationSettings[K] => {
+    const value = stored[key];
+    return isRecord(value) ? { ...base[key], ...value } : base[key];
+  };
+  const thresholds = section('thresholds');
+  for (const key of THRESHOLD_KEYS) {
+    const value = thresholds[key];
+    if (!Number.isInteger(value) || value < THRESHOLD_FLOORS[key]) {
+      thresholds[key] = THRESHOLD_FLOORS[key];
+    }
+  }
+  return {
+    thresholds,
+    leaderTerm: section('leaderTerm'),
+    links: section('links'),
+    programmeDefaults: section('programmeDefaults'),
+    retention: section('retention'),
+  };
+}
+
+export type EffectiveFrom = 'next wave' | 'now';
+
+export interface SettingChangeEntry {
+  /** Dotted key: 'thresholds.k', 'leaderTerm.nl', 'links.complaints'. */
+  key: string;
+  oldValue: SettingValue;
+  newValue: SettingValue;
+  effectiveFrom: EffectiveFrom;
+}
+
+export interface SettingProblem {
+  key: string;
+  code: 'threshold_lowering_refused' | 'settings_invalid';
+  message: string;
+}
+
+export type SettingsValidation =
+  { ok: true; changes: SettingChangeEntry[] } | { ok: false; problems: SettingProblem[] };
+
+/** A link an officer can follow safely: https (with a host) or mailto. */
+export function isSupportLink(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return url.hostname !== '' && url.username === '';
+  if (url.protocol === 'mailto:') return /^[^@\s/]+@[^@\s/]+\.[^@\s/]+$/.test(url.pathname);
+  return false;
+}
+
+/**
+ * Checks a whole new settings object against the current one and lists what changed.
+ * Thresholds are raise-only (never below the value in force, never below the floor, whole
+ * numbers up to THRESHOLD_MAXIMUM); links are https or mailto; retention at least one year
+ * of results and one month of comments. Every problem is listed, not only the first.
+ */
+export function validateSettingsChange(options: {
+  current: OrganisationSettings;
+  next: OrganisationSettings;
+}): SettingsValidation {
+  const { current, next } = options;
+  const problems: SettingProblem[] = [];
+
+  for (const key of THRESHOLD_KEYS) {
+    const value = next.thresholds[key];
+    const now = current.thresholds[key];
+    const floor = THRESHOLD_FLOORS[key];
+    const path = `thresholds.${key}`;
+    if (!Number.isInteger(value) || value > THRESHOLD_MAXIMUM) {
+      problems.push({
+        key: path,
+        code: 'settings_invalid',
+        message: `${key} must be a whole number from ${floor} to ${THRESHOLD_MAXIMUM}.`,
+      });
+    } else if (value < floor) {
+      problems.push({
+        key: path,
+        code: 'threshold_lowering_refused',
+        message: `${key} cannot go below its floor of ${floor} (it is now ${now}): thresholds can only be raised.`,
+      });
+    } else if (value < now) {
+      problems.push({
+        key: path,
+        code: 'threshold_lowering_refused',
+        message: `${key} is ${now} and cannot be lowered to ${value}: thresholds can only be raised.`,
+      });
+    }
+  }
+
+  for (const [language, word] of Object.entries(next.leaderTerm)) {
+    if (word.trim() === '' || /[{}<>]/.test(word)) {
+      problems.push({
+        key: `leaderTerm.${language}`,
+        code: 'settings_invalid',
+        message: `The word for a team lead (${language}) must be plain text.`,
+      });
+    }
+  }
+
+  for (const [name, link] of Object.entries(next.links)) {
+    if (link !== null && !isSupportLink(link)) {
+      problems.push({
+        key: `links.${name}`,
+        code: 'settings_invalid',
+        message: 'A link must be an https:// address or a mailto: address.',
+      });
+    }
+  }
+
+  const { resultsYears, commentsMonths } = next.retention;
+  if (!Number.isInteger(resultsYears) || resultsYears < 1) {
+    problems.push({
+      key: 'retention.resultsYears',
+      code: 'settings_invalid',
+      message: 'Published results are kept for at least one year.',
+    });
+  }
+  if (!Number.isInteger(commentsMonths) || commentsMonths < 1) {
+    problems.push({
+      key: 'retention.commentsMonths',
+      code: 'settings_invalid',
+      message: 'Comments are kept for at least one month.',
+    });
+  }
+
+  if (problems.length > 0) {
+    // A refused lowering is the message an administrator needs first.
+    problems.sort(
+      (a, b) =>
+        Number(b.code === 'threshold_lowering_refused') -
+        Number(a.code === 'threshold_lowering_refused'),
+    );
+    return { ok: false, problems };
+  }
+  return { ok: true, changes: diffSettings(current, next) };
+}
+
+/** Every leaf that differs, as dotted keys; thresholds apply from the next wave, the rest now. */
+export function diffSettings(
+  current: OrganisationSettings,
+  next: OrganisationSettings,
+): SettingChangeEntry[] {
+  const changes: SettingChangeEntry[] = [];
+  for (const section of Object.keys(next) as (keyof OrganisationSettings)[]) {
+    const before = current[section] as Record<string, SettingValue>;
+    const after = next[section] as Record<string, SettingValue>;
+    for (const leaf of Object.keys(after)) {
+      const oldValue = before[leaf] ?? null;
+      const newValue = after[leaf] ?? null;
+      if (oldValue === newValue) continue;
+      changes.push({
+        key: `${section}.${leaf}`,
+        oldValue,
+        newValue,
+        effectiveFrom: section === 'thresholds' ? 'next wave' : 'now',
+      });
+    }
+  }
+  return changes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
