@@ -36,6 +36,7 @@ export const IMPORT_REJECTION_CODES = [
   'duplicate_employee_number',
   'duplicate_membership',
   'unknown_parent',
+  'kind_not_allowed',
   'unit_cycle',
   'second_root',
   'root_mismatch',
