@@ -30,6 +30,11 @@ export const AUDIT_ACTIONS = [
   'results.exported',
   'results.action_saved',
   // --- issue 6: roster freeze ---
+  'roster_change.proposed',
+  'roster_change.approved',
+  'roster_change.rejected',
+  'roster_change.withdrawn',
+  'roster_change.failed',
   // --- issue 6: import ---
   'import.dry_run',
   'import.applied',

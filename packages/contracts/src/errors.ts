@@ -46,6 +46,9 @@ export const ERROR_CODES = [
   'invalid_answers',
   'content_pack_invalid',
   // --- issue 6: roster freeze ---
+  'four_eyes_required',
+  'roster_change_not_pending',
+  'roster_change_failed',
   // --- issue 6: import ---
   'import_no_files',
   'import_unexpected_field',

@@ -8,6 +8,7 @@ import {
   PeoplePage,
   PeopleQuery,
   PersonDetail,
+  RosterChangePending,
   UpdatePersonBody,
 } from '@teamspiegel/contracts';
 import { isRootPath, scopeOf } from '@teamspiegel/core';
@@ -15,14 +16,79 @@ import type { Db } from '@teamspiegel/db';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { hashPassword, temporaryPassword } from '../auth/passwords.ts';
 import { type Clock, dateOf } from '../clock.ts';
-import { conflict, forbidden } from '../errors.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { notEndedBy } from '../org/periods.ts';
-import { unitInScope } from '../org/units.routes.ts';
+import { type ChangeContext, unitInScope, via } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { endSessionsOf } from '../plugins/session-store.ts';
-import { personDetail, searchPeople } from './people.repository.ts';
-import { activePersonInScope, PersonParams, personInScope, placementPathOf } from './scope.ts';
+import { isFrozen } from '../roster/freeze.ts';
+import { propose } from '../roster/propose.ts';
+import { findPerson, personDetail, searchPeople } from './people.repository.ts';
+import {
+  activePersonInScope,
+  assertActive,
+  PersonParams,
+  personInScope,
+  placementPathOf,
+} from './scope.ts';
+
+/** The units a person has a membership in that has not ended by `today` (current or future). */
+async function bookedUnits(db: Db, personId: string, today: string) {
+  return db
+    .selectFrom('membership')
+    .innerJoin('unit', 'unit.id', 'membership.unit_id')
+    .select(['unit.id', 'unit.path', 'unit.name'])
+    .distinct()
+    .where('membership.person_id', '=', personId)
+    .where(notEndedBy(today))
+    .execute();
+}
+
+/**
+ * Deactivates a person: their memberships end today (future ones go), their roles and sessions
+ * end, with its audit line. Re-reads the person, so an approved proposal is checked against now.
+ */
+export async function deactivatePerson(
+  trx: Db,
+  input: { personId: string },
+  ctx: ChangeContext,
+): Promise<void> {
+  const person = await findPerson(trx, input.personId);
+  if (!person) throw notFound('This person');
+  assertActive(person);
+  const date = dateOf(ctx.now);
+  // Filed where the person belongs before their memberships end.
+  const scopePath = await placementPathOf(trx, person.id, date);
+  await trx
+    .updateTable('person')
+    .set({ deactivated_at: ctx.now.toISOString() })
+    .where('id', '=', person.id)
+    .execute();
+  // Current memberships end today, so rosters from tomorrow on no longer count them.
+  await trx
+    .updateTable('membership')
+    .set({ left_on: date })
+    .where('person_id', '=', person.id)
+    .where(notEndedBy(date))
+    .where('joined_on', '<', date)
+    .execute();
+  await trx
+    .deleteFrom('membership')
+    .where('person_id', '=', person.id)
+    .where('joined_on', '>=', date)
+    .execute();
+  await trx.deleteFrom('role_assignment').where('person_id', '=', person.id).execute();
+  await endSessionsOf(trx, person.id);
+  await recordAudit(trx, ctx.now, {
+    actorId: ctx.actorId,
+    scopePath,
+    action: 'person.deactivated',
+    targetType: 'person',
+    targetId: person.id,
+    details: via(ctx),
+  });
+}
 
 /** People: search, read, create, edit, deactivate, and a local account for them. */
 export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
@@ -167,44 +233,35 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     '/api/v1/people/:personId/deactivate',
     {
       config: { permission: 'people:manage' },
-      schema: { params: PersonParams, response: { 200: PersonDetail, ...errorResponses } },
+      schema: {
+        params: PersonParams,
+        response: { 200: PersonDetail, 202: RosterChangePending, ...errorResponses },
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       const { actor, person } = await activePersonInScope(db, request, 'people:manage', today());
       if (person.id === actor.personId) throw forbidden();
-      const now = clock.now();
-      const date = dateOf(now);
-      // Filed where the person belongs before their memberships end.
-      const scopePath = await placementPathOf(db, person.id, date);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('person')
-          .set({ deactivated_at: now.toISOString() })
-          .where('id', '=', person.id)
-          .execute();
-        // Current memberships end today, so rosters from tomorrow on no longer count them.
-        await trx
-          .updateTable('membership')
-          .set({ left_on: date })
-          .where('person_id', '=', person.id)
-          .where(notEndedBy(date))
-          .where('joined_on', '<', date)
-          .execute();
-        await trx
-          .deleteFrom('membership')
-          .where('person_id', '=', person.id)
-          .where('joined_on', '>=', date)
-          .execute();
-        await trx.deleteFrom('role_assignment').where('person_id', '=', person.id).execute();
-        await endSessionsOf(trx, person.id);
-        await recordAudit(trx, now, {
-          actorId: actor.personId,
-          scopePath,
-          action: 'person.deactivated',
-          targetType: 'person',
-          targetId: person.id,
+      const ctx = { actorId: actor.personId, now: clock.now() };
+      const input = { personId: person.id };
+      // Deactivating ends the person's memberships: while one of their units is frozen by a
+      // wave, that waits for a second administrator.
+      const booked = await bookedUnits(db, person.id, today());
+      if (
+        await isFrozen(
+          db,
+          booked.map((u) => u.path),
+        )
+      ) {
+        const change = await propose(db, ctx, {
+          organisationPath: booked[0]!.path,
+          kind: 'person_deactivate',
+          summary: `Deactivate ${person.given_name} ${person.family_name} (${person.employee_number}), ending their memberships in ${booked.map((u) => `"${u.name}"`).join(', ')}`,
+          payload: input,
+          unitIds: booked.map((u) => u.id),
         });
-      });
+        return reply.status(202).send(change);
+      }
+      await db.transaction().execute((trx) => deactivatePerson(trx, input, ctx));
       return personDetail(db, person.id);
     },
   );

@@ -60,6 +60,11 @@ export const errorsNl: ErrorMessages = {
   network_error: 'Geen verbinding met de server. Controleer je netwerk en probeer het opnieuw.',
   unknown_error: 'Er ging iets mis. Probeer het opnieuw.',
   // --- issue 6: roster freeze ---
+  four_eyes_required:
+    'Een tweede beheerder moet deze wijziging goedkeuren. Je kunt je eigen voorstel niet goedkeuren.',
+  roster_change_not_pending: 'Over deze wijziging is al beslist.',
+  roster_change_failed:
+    'Deze wijziging kan niet meer worden uitgevoerd: de organisatie is intussen veranderd. Ze is gemarkeerd als mislukt.',
   // --- issue 6: import ---
   import_no_files: 'Kies minstens één bestand: eenheden, personen of lidmaatschappen.',
   import_unexpected_field:
@@ -140,6 +145,11 @@ export const errorsEn: ErrorMessages = {
   network_error: 'No connection to the server. Check your network and try again.',
   unknown_error: 'Something went wrong. Please try again.',
   // --- issue 6: roster freeze ---
+  four_eyes_required:
+    'A second administrator must approve this change. You cannot approve your own proposal.',
+  roster_change_not_pending: 'This change has already been decided.',
+  roster_change_failed:
+    'This change can no longer be applied: the organisation has changed meanwhile. It is marked as failed.',
   // --- issue 6: import ---
   import_no_files: 'Choose at least one file: units, people or memberships.',
   import_unexpected_field:

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import type { RosterChange, RosterChangeKind, RosterChangeState } from '@teamspiegel/contracts';
+import { organisationOf } from '@teamspiegel/core';
+import type { Db, RosterChangeRow } from '@teamspiegel/db';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit/audit.repository.ts';
+
+/**
+ * Roster freeze (anonymity.md, A11 and A12). From the moment a wave starts preparing (its roster
+ * snapshot and cell plan are taken then) until it is closed, the membership and structure of
+ * every unit in its programme's subtree are frozen: a change there is proposed, and applied only
+ * once a second administrator approves it. The snapshot itself (wave_eligibility, wave_cell)
+ * is never changed by anything here.
+ */
+export const FREEZING_WAVE_STATES = ['preparing', 'open', 'closing'] as const;
+
+/**
+ * The root paths of the programmes with a wave in a freezing state. A handful of rows whatever
+ * the size of the organisation: a unit is frozen when its path starts with one of them.
+ */
+export async function frozenRootPaths(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('wave')
+    .innerJoin('programme', 'programme.id', 'wave.programme_id')
+    .innerJoin('unit', 'unit.id', 'programme.root_unit_id')
+    .select('unit.path')
+    .distinct()
+    .where('wave.state', 'in', FREEZING_WAVE_STATES)
+    .execute();
+  return rows.map((r) => r.path);
+}
+
+/** Whether any of these unit paths lies in a frozen subtree. */
+export async function isFrozen(db: Db, unitPaths: readonly string[]): Promise<boolean> {
+  if (!unitPaths.length) return false;
+  const roots = await frozenRootPaths(db);
+  return unitPaths.some((path) => roots.some((root) => path.startsWith(root)));
+}
+
+/** The ids of every frozen unit (at 4,000 units: one indexed range per frozen programme). */
+export async function frozenUnitIds(db: Db, _today: string): Promise<ReadonlySet<string>> {
+  const roots = await frozenRootPaths(db);
+  if (!roots.length) return new Set();
+  const rows = await db
+    .selectFrom('unit')
+    .select('id')
+    .where((eb) => eb.or(roots.map((root) => eb('path', 'like', `${root}%`))))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+export interface RosterProposal {
+  /** Any path inside the organisation; stored as the organisation's root path. */
+  organisationPath: string;
+  kind: RosterChangeKind;
+  summary: string;
+  payload: unknown;
+  unitIds: readonly string[];
+  proposedBy: string;
+  at: Date;
+}
+
+/** Records a proposed change and its audit line (in the caller's transaction); returns its id. */
+export async function proposeRosterChange(trx: Db, p: RosterProposal): Promise<string> {
+  const id = randomUUID();
+  const organisationPath = organisationOf(p.organisationPath);
+  await trx
+    .insertInto('roster_change')
+    .values({
+      id,
+      organisation_path: organisationPath,
+      kind: p.kind,
+      summary: p.summary.slice(0, 500),
+      payload: JSON.stringify(p.payload),
+      unit_ids: JSON.stringify([...new Set(p.unitIds)]),
+      state: 'pending',
+      proposed_by: p.proposedBy,
+      proposed_at: p.at.toISOString(),
+      decided_by: null,
+      decided_at: null,
+      decision_note: null,
+      failure: null,
+    })
+    .execute();
+  await recordAudit(trx, p.at, {
+    actorId: p.proposedBy,
+    scopePath: organisationPath,
+    action: 'roster_change.proposed',
+    targetType: 'roster_change',
+    targetId: id,
+    details: { kind: p.kind, summary: p.summary.slice(0, 500) },
+  });
+  return id;
+}
+
+function toDto(
+  r: RosterChangeRow & { proposer: string | null; decider: string | null },
+): RosterChange {
+  return {
+    id: r.id,
+    kind: r.kind as RosterChangeKind,
+    summary: r.summary,
+    state: r.state as RosterChangeState,
+    unitIds: JSON.parse(r.unit_ids) as string[],
+    proposedBy: r.proposed_by,
+    proposedByName: r.proposer?.trim() ?? '',
+    proposedAt: r.proposed_at,
+    decidedBy: r.decided_by,
+    decidedByName: r.decider?.trim() || null,
+    decidedAt: r.decided_at,
+    decisionNote: r.decision_note,
+    failure: r.failure,
+  };
+}
+
+/** Changes with the names of their proposer and decider. */
+export function rosterChangesQuery(db: Db) {
+  return db
+    .selectFrom('roster_change')
+    .leftJoin('person as p', 'p.id', 'roster_change.proposed_by')
+    .leftJoin('person as d', 'd.id', 'roster_change.decided_by')
+    .selectAll('roster_change')
+    .select([
+      sql<string | null>`p.given_name || ' ' || p.family_name`.as('proposer'),
+      sql<string | null>`d.given_name || ' ' || d.family_name`.as('decider'),
+    ]);
+}
+
+export async function findRosterChange(db: Db, id: string): Promise<RosterChange | undefined> {
+  const row = await rosterChangesQuery(db).where('roster_change.id', '=', id).executeTakeFirst();
+  return row && toDto(row);
+}
+
+export { toDto as rosterChangeDto };

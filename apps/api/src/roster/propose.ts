@@ -1,0 +1,33 @@
+import type { RosterChangePending } from '@teamspiegel/contracts';
+import type { Db } from '@teamspiegel/db';
+import { findRosterChange, proposeRosterChange, type RosterProposal } from './freeze.ts';
+
+class DryRun extends Error {}
+
+/**
+ * Runs a change in a transaction and rolls it back: a proposal is checked exactly as the change
+ * would be applied now (the same function, the same errors), without changing anything.
+ */
+export async function dryRun(db: Db, change: (trx: Db) => Promise<unknown>): Promise<void> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      await change(trx);
+      throw new DryRun('rolled back');
+    });
+  } catch (error) {
+    if (!(error instanceof DryRun)) throw error;
+  }
+}
+
+/** Records a proposal for a frozen roster; the 202 answer of the route that was asked to change it. */
+export async function propose(
+  db: Db,
+  ctx: { actorId: string; now: Date },
+  p: Omit<RosterProposal, 'proposedBy' | 'at'>,
+): Promise<RosterChangePending> {
+  const id = await db
+    .transaction()
+    .execute((trx) => proposeRosterChange(trx, { ...p, proposedBy: ctx.actorId, at: ctx.now }));
+  const change = await findRosterChange(db, id);
+  return { status: 'pending_approval', change: change! };
+}
