@@ -29,6 +29,7 @@ import { sessionPlugin } from './plugins/session.ts';
 import { actionRoutes } from './results/actions.routes.ts';
 import { resultsRoutes } from './results/results.routes.ts';
 import { readWebBuild, webRoutes } from './web/web.routes.ts';
+import { transparencyRoutes } from './transparency/transparency.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -124,6 +125,7 @@ export async function buildApp({
     // --- issue 6: import ---
     // --- issue 6: settings ---
     // --- issue 6: transparency ---
+    await api.register(transparencyRoutes, deps);
     // --- issue 6: works council audit ---
     // --- issue 6: operations ---
   });

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { codeVersion } from './transparency/code-version.ts';
 
 const NodeEnv = Type.Union([
   Type.Literal('production'),
@@ -45,6 +46,11 @@ const ConfigSchema = Type.Object({
   schedulerIntervalMs: Type.Integer({ minimum: 0 }),
   /** Threads generating signing keys. */
   keyWorkers: Type.Integer({ minimum: 1, maximum: 16 }),
+  /** The code the server runs, shown on the transparency page. */
+  codeVersion: Type.Object({
+    version: Type.Union([Type.String(), Type.Null()]),
+    commit: Type.Union([Type.String(), Type.Null()]),
+  }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   ),
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyDir: resolve(env.TEAMSPIEGEL_KEY_DIR ?? join(dataDir, 'keys')),
     schedulerIntervalMs: integer(env.TEAMSPIEGEL_SCHEDULER_INTERVAL_MS, 60_000),
     keyWorkers: integer(env.TEAMSPIEGEL_KEY_WORKERS, 2),
+    codeVersion: codeVersion(env),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
   if (!Value.Check(ConfigSchema, candidate)) {

@@ -8,6 +8,7 @@ export * from './audit.ts';
 export * from './collection.ts';
 export * from './content.ts';
 export * from './results.ts';
+export * from './transparency.ts';
 export * from './roster.ts';
 export * from './settings.ts';
 export * from './import.ts';
