@@ -23,6 +23,7 @@ export const DEMO_ACCOUNTS = [
   'demo-lead',
   'demo-officer',
   'demo-council',
+  'demo-admin-2',
 ] as const;
 export type DemoUsername = (typeof DEMO_ACCOUNTS)[number];
 
@@ -83,6 +84,12 @@ export function buildDemoPlan(today: string): DemoPlan {
 
   // demo-admin administers both organisations.
   zoneBuilder.assignRole(corps.demo.admin, 'admin', zone.root);
+  // A second administrator of the corps, so a change to a roster frozen by a wave can be
+  // proposed by one and approved by the other (four eyes). Added after the corps is built, so
+  // the generated people stay exactly as they were.
+  const secondAdmin = corpsBuilder.addPerson({ givenName: 'Daan', familyName: 'Mulder' });
+  corpsBuilder.addMembership(secondAdmin, corps.root, 'member', '2020-03-01');
+  corpsBuilder.assignRole(secondAdmin, 'admin', corps.root);
 
   const accountHolders: Record<DemoUsername, { id: string }> = {
     'demo-admin': corps.demo.admin,
@@ -91,6 +98,7 @@ export function buildDemoPlan(today: string): DemoPlan {
     'demo-lead': corps.demo.lead,
     'demo-officer': corps.demo.officer,
     'demo-council': corps.demo.council,
+    'demo-admin-2': secondAdmin,
   };
   for (const username of DEMO_ACCOUNTS)
     plan.accounts.push({ username, personId: accountHolders[username].id });

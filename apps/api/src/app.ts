@@ -28,6 +28,7 @@ import { securityPlugin } from './plugins/security.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { actionRoutes } from './results/actions.routes.ts';
 import { resultsRoutes } from './results/results.routes.ts';
+import { rosterRoutes } from './roster/roster.routes.ts';
 import { readWebBuild, webRoutes } from './web/web.routes.ts';
 import { transparencyRoutes } from './transparency/transparency.routes.ts';
 
@@ -122,6 +123,7 @@ export async function buildApp({
     await api.register(resultsRoutes, deps);
     await api.register(actionRoutes, deps);
     // --- issue 6: roster freeze ---
+    await api.register(rosterRoutes, deps);
     // --- issue 6: import ---
     // --- issue 6: settings ---
     // --- issue 6: transparency ---
