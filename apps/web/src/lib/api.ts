@@ -85,7 +85,9 @@ async function send<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const changesState = method !== 'GET';
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body sets its own multipart content type (with the boundary).
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (changesState) headers['x-csrf-token'] = csrfToken ?? (await fetchCsrfToken());
 
   let response: Response;
@@ -94,7 +96,7 @@ async function send<T>(
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? null : form ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError('network_error', 0, 'Network request failed');
@@ -131,6 +133,9 @@ export const api = {
     send<T>('POST', path, body ?? {}, options),
   put: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
     send<T>('PUT', path, body, options),
+  /** Files and fields as multipart/form-data (uploads), with the same CSRF handling. */
+  postForm: <T>(path: string, form: FormData, options: RequestOptions = {}) =>
+    send<T>('POST', path, form, options),
   patch: <T>(path: string, body: unknown, options: RequestOptions = {}) =>
     send<T>('PATCH', path, body, options),
   delete: <T>(path: string, options: RequestOptions = {}) =>

@@ -63,6 +63,10 @@ const auditActions: Record<AuditAction, true> = {
   'results.viewed': true,
   'results.exported': true,
   'results.action_saved': true,
+  'import.dry_run': true,
+  'import.applied': true,
+  'import.proposed': true,
+  'import.discarded': true,
 };
 export const AUDIT_ACTION_LIST = Object.keys(auditActions) as AuditAction[];
 

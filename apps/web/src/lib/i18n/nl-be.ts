@@ -33,4 +33,10 @@ export const nlBe: Partial<Messages> = {
     'Hoe het team de teamchef ervaart: openheid, bereikbaarheid en aanspreekbaarheid.',
   'results.beside.title': 'Naast de dienst en de politiezone',
   // End of results (issue 5).
+  // HR import (issue 6): Belgian terms.
+  'import.file.people.hint':
+    'Per regel een medewerker: stamnummer, voornaam, achternaam, e-mailadres, taal en eventueel de datum uit dienst.',
+  'import.reason.duplicate_employee_number': 'Stamnummer komt dubbel voor',
+  'import.reason.unknown_person': 'Onbekend stamnummer',
+  // End of HR import (issue 6).
 };
