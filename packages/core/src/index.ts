@@ -12,3 +12,4 @@ export * from './statistics.ts';
 export * from './results.ts';
 export * from './derivable.ts';
 export * from './settings.ts';
+export * from './import/index.ts';
