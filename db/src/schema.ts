@@ -262,6 +262,51 @@ export type RosterChangeRow = Selectable<RosterChangeTable>;
 export type NewRosterChange = Insertable<RosterChangeTable>;
 
 // --- import tables (migration 06) ---
+/** An HR import run: a dry run with its report until applied (or handed to four-eyes approval). */
+export interface ImportRunTable {
+  id: string;
+  /** The root unit of the organisation the import syncs. */
+  organisation_id: string;
+  /** dry_run, applied, pending_approval, rejected, discarded, failed */
+  state: string;
+  created_at: string;
+  created_by: string;
+  applied_at: string | null;
+  /** JSON array of { kind, name, bytes, rows, delimiter, hadBom, sha256 }. */
+  files: string;
+  /** JSON of the ImportSummary counts. */
+  summary: string;
+  rejected_total: number;
+  touches_frozen: number;
+  /** SHA-256 of the organisation's roster as planned against; apply refuses when it differs. */
+  roster_hash: string;
+  roster_change_id: string | null;
+  /** JSON of the valid parsed rows, kept only until the run is applied, rejected or discarded. */
+  input: string | null;
+}
+/** A rejected row: its reason stays, its cells are cleared with the run's input. */
+export interface ImportRejectedTable {
+  run_id: string;
+  seq: number;
+  file: string;
+  line: number;
+  code: string;
+  text: string;
+  column_name: string | null;
+  /** JSON array of the row's cells as read; null once cleared. */
+  cells: string | null;
+}
+/** One planned change of a run (cleared with its input). */
+export interface ImportChangeTable {
+  run_id: string;
+  seq: number;
+  kind: string;
+  action: string;
+  key: string;
+  label: string;
+  fields: string | null;
+}
+export type ImportRunRow = Selectable<ImportRunTable>;
 
 // --- settings tables (migration 07) ---
 
@@ -316,6 +361,9 @@ export interface Database {
   // roster freeze (05)
   roster_change: RosterChangeTable;
   // import (06)
+  import_run: ImportRunTable;
+  import_rejected: ImportRejectedTable;
+  import_change: ImportChangeTable;
   // settings (07)
   organisation_setting: OrganisationSettingTable;
   setting_change: SettingChangeTable;
