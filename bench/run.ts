@@ -18,6 +18,7 @@ import { hashPassword } from '../apps/api/src/auth/passwords.ts';
 import { systemClock, dateOf } from '../apps/api/src/clock.ts';
 import { loadConfig, type Config } from '../apps/api/src/config.ts';
 import { COLLECTION_SCENARIOS, runCollection, type Row } from './collection.ts';
+import { IMPORT_SCENARIOS, runImport } from './import.ts';
 import { REFERENCE_PEOPLE } from './reference-org.ts';
 import { RESULTS_SCENARIOS, runResults } from './results.ts';
 import { runServerMemory, SERVER_MEMORY_SCENARIO } from './server-memory.ts';
@@ -182,6 +183,16 @@ async function main() {
       connections: CONNECTIONS,
       seconds: DURATION_S,
     });
+  }
+
+  // The HR import at reference scale unless BENCH_PEOPLE says otherwise (import.ts).
+  const importScenarios = IMPORT_SCENARIOS.filter((name) => !only || name.includes(only));
+  if (importScenarios.length) {
+    const people = process.env.BENCH_PEOPLE ? PEOPLE : REFERENCE_PEOPLE;
+    printRows(
+      `HR import (${people} people)`,
+      await runImport({ scenarios: importScenarios, people }),
+    );
   }
 
   const broken = results.filter((r) => r.non2xx > 0 || r.errors > 0);
