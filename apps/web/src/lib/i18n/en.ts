@@ -621,7 +621,7 @@ export const en: Messages = {
     'The organisation tree: one unit per line with its code, name, kind and the code of the unit above it.',
   'import.file.people': 'People (CSV)',
   'import.file.people.hint':
-    'One employee per line: employee number, given name, family name, e-mail address, language and, if any, the date they left.',
+    'One employee per line: employee number, given name, family name, e-mail address and language. Whoever is missing from the file is marked as left.',
   'import.file.memberships': 'Memberships (CSV)',
   'import.file.memberships.hint':
     'One line per person in a team or leading it, with the start date and, if any, the end date.',

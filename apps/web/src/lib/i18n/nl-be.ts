@@ -35,7 +35,7 @@ export const nlBe: Partial<Messages> = {
   // End of results (issue 5).
   // HR import (issue 6): Belgian terms.
   'import.file.people.hint':
-    'Per regel een medewerker: stamnummer, voornaam, achternaam, e-mailadres, taal en eventueel de datum uit dienst.',
+    'Per regel een medewerker: stamnummer, voornaam, achternaam, e-mailadres en taal. Wie in het bestand ontbreekt, wordt uit dienst gezet.',
   'import.reason.duplicate_employee_number': 'Stamnummer komt dubbel voor',
   'import.reason.unknown_person': 'Onbekend stamnummer',
   // End of HR import (issue 6).

@@ -624,7 +624,7 @@ export const nl = {
     'De organisatieboom: per regel een eenheid met code, naam, soort en de code van de bovenliggende eenheid.',
   'import.file.people': 'Personen (CSV)',
   'import.file.people.hint':
-    'Per regel een medewerker: personeelsnummer, voornaam, achternaam, e-mailadres, taal en eventueel de datum uit dienst.',
+    'Per regel een medewerker: personeelsnummer, voornaam, achternaam, e-mailadres en taal. Wie in het bestand ontbreekt, wordt uit dienst gezet.',
   'import.file.memberships': 'Lidmaatschappen (CSV)',
   'import.file.memberships.hint':
     'Per regel wie in welk team zit of het leidt, met begindatum en eventueel einddatum.',
