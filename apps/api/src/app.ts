@@ -25,6 +25,7 @@ import { authzPlugin, routePermissionsPlugin } from './plugins/authz.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { openapiPlugin, openapiRoutes } from './plugins/openapi.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { settingsRoutes } from './settings/settings.routes.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { actionRoutes } from './results/actions.routes.ts';
 import { resultsRoutes } from './results/results.routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp({
     await api.register(rosterRoutes, deps);
     // --- issue 6: import ---
     // --- issue 6: settings ---
+    await api.register(settingsRoutes, deps);
     // --- issue 6: transparency ---
     await api.register(transparencyRoutes, deps);
     // --- issue 6: works council audit ---

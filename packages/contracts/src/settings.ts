@@ -72,6 +72,10 @@ export const SettingsView = Type.Object(
   {
     organisationId: Id,
     organisationName: Type.String(),
+    /** Every organisation the reader may read the settings of, to switch between them. */
+    organisations: Type.Array(
+      Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
+    ),
     settings: OrganisationSettings,
     /** The floors in code: no organisation goes below them. */
     floors: ThresholdsSchema,

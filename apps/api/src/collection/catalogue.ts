@@ -4,6 +4,7 @@
  */
 import { SCALE_RANGE, type Item, type Language, type OfficerItem } from '@teamspiegel/contracts';
 import {
+  DEFAULT_LEADER_TERM,
   DONT_KNOW_LABEL,
   ITEM_BANK,
   itemText,
@@ -49,19 +50,20 @@ export function tallyItems(itemIds: readonly string[]): TallyItem[] {
   });
 }
 
-/** The organisation's word for a team lead; configurable in the settings of a later release. */
-export const LEADER_TERM: Record<Language, string> = {
-  nl: 'mijn leidinggevende',
-  'nl-BE': 'mijn teamchef',
-  en: 'my team lead',
-};
-
-export function officerItems(itemIds: readonly string[], language: Language): OfficerItem[] {
+/**
+ * The items as an officer reads them, `{lead}` filled with the organisation's word for a team
+ * lead (its settings; the default word when none is given).
+ */
+export function officerItems(
+  itemIds: readonly string[],
+  language: Language,
+  leaderTerm: Readonly<Record<Language, string>> = DEFAULT_LEADER_TERM,
+): OfficerItem[] {
   return itemIds.map((id) => {
     const item = bankItem(id);
     return {
       id,
-      text: itemText(item, language, LEADER_TERM[language]),
+      text: itemText(item, language, leaderTerm[language]),
       options: scaleOptions(item.scale, language),
       dontKnowLabel: item.dontKnow ? DONT_KNOW_LABEL[language] : null,
     };

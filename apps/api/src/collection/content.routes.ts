@@ -20,6 +20,7 @@ import type { Clock } from '../clock.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
 import { allItems, isKnownItem, officerItems, registerPackItems } from './catalogue.ts';
 import { findWave, parseJsonArray } from './waves.repository.ts';
 
@@ -190,8 +191,19 @@ export async function contentRoutes(app: FastifyInstance, opts: { db: Db; clock:
     async (request) => {
       const wave = await findWave(db, request.params.waveId);
       if (!wave) throw notFound('This wave');
+      const programme = await db
+        .selectFrom('programme')
+        .innerJoin('unit', 'unit.id', 'programme.root_unit_id')
+        .select('unit.path')
+        .where('programme.id', '=', wave.programme_id)
+        .executeTakeFirstOrThrow();
+      const { leaderTerm } = await settingsFor(db, organisationIdOf(programme.path));
       return {
-        items: officerItems(parseJsonArray<string>(wave.item_ids), request.query.language),
+        items: officerItems(
+          parseJsonArray<string>(wave.item_ids),
+          request.query.language,
+          leaderTerm,
+        ),
         commentQuestion: wave.comment_question === 1,
       };
     },

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { IdParams, MyWaves, TokenBody, TokenResponse } from '@teamspiegel/contracts';
+import {
+  IdParams,
+  MyWaves,
+  TokenBody,
+  TokenResponse,
+  type OrganisationSettings,
+} from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -11,6 +17,7 @@ import { officerItems } from './catalogue.ts';
 import { BlindSignError, blindSign } from './crypto/blind-sign.ts';
 import { fromBase64urlStrict, toBase64url } from './crypto/encoding.ts';
 import { loadCellKey } from './crypto/keystore.ts';
+import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
 import { parseJsonArray } from './waves.repository.ts';
 
 /**
@@ -37,6 +44,7 @@ export function officerRoutes(
         .selectFrom('wave_eligibility')
         .innerJoin('wave', 'wave.id', 'wave_eligibility.wave_id')
         .innerJoin('programme', 'programme.id', 'wave.programme_id')
+        .innerJoin('unit as programme_root', 'programme_root.id', 'programme.root_unit_id')
         .innerJoin('wave_cell', 'wave_cell.id', 'wave_eligibility.cell_id')
         .leftJoin('participation', (join) =>
           join
@@ -46,6 +54,7 @@ export function officerRoutes(
         .select([
           'wave.id as waveId',
           'programme.name as programmeName',
+          'programme_root.path as programmePath',
           'wave.closes_on as closesOn',
           'wave.item_ids as itemIds',
           'wave.comment_question as commentQuestion',
@@ -60,6 +69,11 @@ export function officerRoutes(
         .orderBy('wave.closes_on')
         .execute();
       const language = actor.person.language;
+      // Item texts name the lead with the word of the organisation the wave belongs to.
+      const leaderTerms = new Map<string, OrganisationSettings['leaderTerm']>();
+      for (const id of new Set(rows.map((w) => organisationIdOf(w.programmePath)))) {
+        leaderTerms.set(id, (await settingsFor(db, id)).leaderTerm);
+      }
       return {
         items: rows.map((w) => ({
           waveId: w.waveId,
@@ -68,7 +82,11 @@ export function officerRoutes(
           cellId: w.cellId,
           keyId: w.keyId!,
           publicKey: w.publicKey!,
-          items: officerItems(parseJsonArray<string>(w.itemIds), language),
+          items: officerItems(
+            parseJsonArray<string>(w.itemIds),
+            language,
+            leaderTerms.get(organisationIdOf(w.programmePath)),
+          ),
           commentQuestion: w.commentQuestion === 1,
           tokenTaken: w.took !== null,
         })),

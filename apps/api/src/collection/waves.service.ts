@@ -8,7 +8,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   answerProblems,
-  effectiveThresholds,
   planCells,
   createScrubber,
   createCellCounter,
@@ -26,6 +25,7 @@ import type { Config } from '../config.ts';
 import { conflict } from '../errors.ts';
 import { currentOn } from '../org/periods.ts';
 import { insertPublication, preparePublication } from '../results/publish.ts';
+import { organisationIdOf, thresholdsFor } from '../settings/settings.repository.ts';
 import { tallyItems } from './catalogue.ts';
 import { toBase64url } from './crypto/encoding.ts';
 import { KeyGenerationPool, type CellKeyPair, type KeySource } from './crypto/keys.ts';
@@ -112,7 +112,9 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
         .where('opened_at', 'is not', null)
         .orderBy('sequence', 'desc')
         .executeTakeFirst();
-      const thresholds = effectiveThresholds();
+      // The organisation's thresholds as they are now, fixed into this wave: a raise made while
+      // it is preparing, open or closing applies from the next wave on.
+      const thresholds = await thresholdsFor(trx, organisationIdOf(programme.path));
       const plan = await planWaveCells(trx, {
         rootPath: programme.path,
         date,

@@ -1,0 +1,238 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  SettingsHistory,
+  SettingsHistoryQuery,
+  SettingsQuery,
+  SettingsView,
+  SupportLinks,
+  UpdateSettingsBody,
+  type Permission,
+} from '@teamspiegel/contracts';
+import {
+  isInScope,
+  organisationOf,
+  scopeOf,
+  THRESHOLD_FLOORS,
+  validateSettingsChange,
+} from '@teamspiegel/core';
+import type { Db } from '@teamspiegel/db';
+import type { Actor } from '../access.repository.ts';
+import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
+import type { Clock } from '../clock.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
+import { errorResponses } from '../http.ts';
+import { actorOf } from '../plugins/authz.ts';
+import {
+  listSettingChanges,
+  saveSettings,
+  settingsFor,
+  settingsUpdatedAt,
+} from './settings.repository.ts';
+
+interface Organisation {
+  id: string;
+  name: string;
+  path: string;
+}
+
+/** The organisations (root units) where an actor holds a permission, by name. */
+async function organisationsOf(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+): Promise<Organisation[]> {
+  const scope = scopeOf(actor.grants, permission);
+  const roots = [...new Set(scope.map(organisationOf))];
+  if (roots.length === 0) return [];
+  const units = await db
+    .selectFrom('unit')
+    .select(['id', 'name', 'path'])
+    .where('parent_id', 'is', null)
+    .where('path', 'in', roots)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  // Reading needs the permission anywhere in the organisation (a works council of one district
+  // reads the rules that protect it); changing needs it over the whole organisation, since a
+  // threshold holds for every team in it.
+  return permission === 'settings:manage' ? units.filter((u) => isInScope(scope, u.path)) : units;
+}
+
+/**
+ * The organisation a request is about: the one named, or else the actor's own (where they
+ * work, or the first they may read). Another organisation is never readable or changeable.
+ */
+async function organisationFor(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  requestedId: string | undefined,
+): Promise<Organisation> {
+  const allowed = await organisationsOf(db, actor, permission);
+  if (requestedId) {
+    const found = allowed.find((o) => o.id === requestedId);
+    if (found) return found;
+    const exists = await db
+      .selectFrom('unit')
+      .select('id')
+      .where('id', '=', requestedId)
+      .where('parent_id', 'is', null)
+      .executeTakeFirst();
+    throw exists ? forbidden() : notFound('This organisation');
+  }
+  const home = actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead');
+  const own = home && allowed.find((o) => o.path === organisationOf(home.unitPath));
+  const chosen = own ?? allowed[0];
+  if (!chosen) throw forbidden();
+  return chosen;
+}
+
+/**
+ * Organisation settings: administrators change them, the works council reads them and their
+ * history. Thresholds are raise-only and apply from the next wave; every change is one
+ * transaction with its history rows and an audit event holding old and new values.
+ */
+export function settingsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  async function view(actor: Actor, organisation: Organisation): Promise<SettingsView> {
+    const [settings, updatedAt] = await Promise.all([
+      settingsFor(db, organisation.id),
+      settingsUpdatedAt(db, organisation.id),
+    ]);
+    const readable = await organisationsOf(db, actor, 'settings:read');
+    return {
+      organisationId: organisation.id,
+      organisationName: organisation.name,
+      organisations: readable.map(({ id, name }) => ({ id, name })),
+      settings,
+      floors: { ...THRESHOLD_FLOORS },
+      canManage: isInScope(scopeOf(actor.grants, 'settings:manage'), organisation.path),
+      updatedAt,
+    };
+  }
+
+  r.get(
+    '/api/v1/settings',
+    {
+      config: { permission: 'settings:read' },
+      schema: { querystring: SettingsQuery, response: { 200: SettingsView, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const organisation = await organisationFor(
+        db,
+        actor,
+        'settings:read',
+        request.query.organisationId,
+      );
+      return view(actor, organisation);
+    },
+  );
+
+  r.put(
+    '/api/v1/settings',
+    {
+      config: { permission: 'settings:manage' },
+      schema: { body: UpdateSettingsBody, response: { 200: SettingsView, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const organisation = await organisationFor(
+        db,
+        actor,
+        'settings:manage',
+        request.body.organisationId,
+      );
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        // Read inside the transaction: two administrators raising at once cannot undo a raise.
+        const current = await settingsFor(trx, organisation.id);
+        const result = validateSettingsChange({ current, next: request.body.settings });
+        if (!result.ok) {
+          const first = result.problems[0]!;
+          throw new AppError(
+            400,
+            first.code,
+            result.problems.map((p) => `${p.key}: ${p.message}`).join(' '),
+          );
+        }
+        if (result.changes.length === 0) return;
+        await saveSettings(trx, {
+          organisationId: organisation.id,
+          settings: request.body.settings,
+          changes: result.changes,
+          actorId: actor.personId,
+          at: now,
+        });
+        const details: AuditDetails = {};
+        for (const change of result.changes) {
+          details[`${change.key}.old`] = change.oldValue;
+          details[`${change.key}.new`] = change.newValue;
+        }
+        await recordAudit(trx, now, {
+          actorId: actor.personId,
+          scopePath: organisation.path,
+          action: 'settings.changed',
+          targetType: 'organisation',
+          targetId: organisation.id,
+          details,
+        });
+      });
+      return view(actor, organisation);
+    },
+  );
+
+  r.get(
+    '/api/v1/settings/history',
+    {
+      config: { permission: 'settings:read' },
+      schema: {
+        querystring: SettingsHistoryQuery,
+        response: { 200: SettingsHistory, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const organisation = await organisationFor(
+        db,
+        actor,
+        'settings:read',
+        request.query.organisationId,
+      );
+      const page = request.query.page ?? 1;
+      const pageSize = request.query.pageSize ?? 25;
+      const { items, total } = await listSettingChanges(db, {
+        organisationId: organisation.id,
+        page,
+        pageSize,
+      });
+      return { items, total, page, pageSize };
+    },
+  );
+
+  // Shown to an officer next to the comment box: the confidential adviser and the complaints
+  // route of the organisation they work in. Nothing else of the settings.
+  r.get(
+    '/api/v1/me/support',
+    {
+      config: { permission: 'session' },
+      schema: { response: { 200: SupportLinks, ...errorResponses } },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const home =
+        actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead') ?? actor.grants[0];
+      if (!home) return { confidentialAdviser: null, complaints: null };
+      const root = await db
+        .selectFrom('unit')
+        .select('id')
+        .where('path', '=', organisationOf(home.unitPath))
+        .executeTakeFirst();
+      if (!root) return { confidentialAdviser: null, complaints: null };
+      return (await settingsFor(db, root.id)).links;
+    },
+  );
+}
