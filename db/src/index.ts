@@ -11,6 +11,7 @@ import { migrations } from '../migrations/index.ts';
 import type { Database } from './schema.ts';
 
 export type * from './schema.ts';
+export { backupDatabase } from './backup.ts';
 export type Db = Kysely<Database>;
 
 /**
