@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   // --- issue 6: retention ---
   // --- issue 6: works council audit ---
+  'audit.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AuditActionSchema = Type.Enum(AUDIT_ACTIONS);
@@ -67,18 +68,39 @@ export const AuditEvent = Type.Object(
 );
 export type AuditEvent = Static<typeof AuditEvent>;
 
+/**
+ * Actions fall in groups by the part before the dot (auth, wave, results, settings, ...), so a
+ * reader checking one promise filters all its actions at once.
+ */
+export const AUDIT_ACTION_GROUPS: readonly string[] = [
+  ...new Set(AUDIT_ACTIONS.map((action) => action.slice(0, action.indexOf('.')))),
+];
+/** The actions of a group, for the filter. */
+export function actionsOfGroup(group: string): AuditAction[] {
+  return AUDIT_ACTIONS.filter((action) => action.startsWith(`${group}.`));
+}
+
+/** The filters of the audit log, shared by the page and the CSV export. */
+export const AuditFilters = {
+  action: Type.Optional(AuditActionSchema),
+  group: Type.Optional(Type.Enum([...AUDIT_ACTION_GROUPS])),
+  actorId: Type.Optional(Id),
+  /** Part of the actor's name, case-insensitive. */
+  actorName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  targetType: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  targetId: Type.Optional(Type.String({ maxLength: 100 })),
+  from: Type.Optional(Instant),
+  to: Type.Optional(Instant),
+};
+
 export const AuditQuery = Type.Object(
-  {
-    action: Type.Optional(AuditActionSchema),
-    actorId: Type.Optional(Id),
-    targetId: Type.Optional(Type.String({ maxLength: 100 })),
-    from: Type.Optional(Instant),
-    to: Type.Optional(Instant),
-    ...PagingQuery,
-  },
+  { ...AuditFilters, ...PagingQuery },
   { additionalProperties: false },
 );
 export type AuditQuery = Static<typeof AuditQuery>;
+
+export const AuditExportQuery = Type.Object(AuditFilters, { additionalProperties: false });
+export type AuditExportQuery = Static<typeof AuditExportQuery>;
 
 export const AuditPage = Page(AuditEvent);
 export type AuditPage = Static<typeof AuditPage>;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditAction, AuditEvent, AuditQuery } from '@teamspiegel/contracts';
+import {
+  actionsOfGroup,
+  type AuditAction,
+  type AuditEvent,
+  type AuditExportQuery,
+  type AuditQuery,
+} from '@teamspiegel/contracts';
 import { organisationOf } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { sql } from 'kysely';
@@ -56,14 +62,17 @@ function instant(value: string): string {
   return new Date(ms).toISOString();
 }
 
+type AuditFilterQuery = AuditExportQuery & { scope: readonly string[] };
+
+/** `%` and `_` in a name typed into the filter are plain characters, not wildcards. */
+const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /**
- * A reader sees the events of the organisations their audit scope lies in. Events filed under
- * no organisation (a failed login with an unknown name) only for a reader of every organisation.
+ * The audit events a reader may see with the filters applied. A reader sees the events of the
+ * organisations their audit scope lies in; events filed under no organisation (a failed login
+ * with an unknown name) only a reader of every organisation.
  */
-export async function listAudit(
-  db: Db,
-  query: AuditQuery & { page: number; pageSize: number; scope: readonly string[] },
-): Promise<{ items: AuditEvent[]; total: number }> {
+async function filteredAudit(db: Db, query: AuditFilterQuery) {
   const readable = [...new Set(query.scope.map(organisationOf))];
   const roots = await db.selectFrom('unit').select('path').where('parent_id', 'is', null).execute();
   const readsAll = roots.every((r) => readable.includes(r.path));
@@ -76,24 +85,65 @@ export async function listAudit(
       : base.where(sql<boolean>`1 = 0`);
   }
   if (query.action) base = base.where('audit_event.action', '=', query.action);
+  if (query.group) base = base.where('audit_event.action', 'in', actionsOfGroup(query.group));
   if (query.actorId) base = base.where('audit_event.actor_person_id', '=', query.actorId);
+  if (query.actorName) {
+    const pattern = likeText(query.actorName.toLowerCase());
+    base = base.where(
+      sql<boolean>`lower(person.given_name || ' ' || coalesce(person.family_name, '')) like ${pattern} escape '\\'`,
+    );
+  }
+  if (query.targetType) base = base.where('audit_event.target_type', '=', query.targetType);
   if (query.targetId) base = base.where('audit_event.target_id', '=', query.targetId);
   if (query.from) base = base.where('audit_event.at', '>=', instant(query.from));
   if (query.to) base = base.where('audit_event.at', '<', instant(query.to));
+  return base;
+}
 
+const eventColumns = [
+  'audit_event.id',
+  'audit_event.at',
+  'audit_event.actor_person_id',
+  'audit_event.action',
+  'audit_event.target_type',
+  'audit_event.target_id',
+  'audit_event.details',
+  'person.given_name',
+  'person.family_name',
+] as const;
+
+function toEvent(r: {
+  id: string;
+  at: string;
+  actor_person_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: string;
+  given_name: string | null;
+  family_name: string | null;
+}): AuditEvent {
+  return {
+    id: r.id,
+    at: r.at,
+    actorId: r.actor_person_id,
+    actorName: r.given_name ? `${r.given_name} ${r.family_name ?? ''}`.trim() : null,
+    action: r.action as AuditAction,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    details: JSON.parse(r.details) as AuditEvent['details'],
+  };
+}
+
+/** One page of the audit log, newest first, with the total under the filters. */
+export async function listAudit(
+  db: Db,
+  query: AuditQuery & { page: number; pageSize: number; scope: readonly string[] },
+): Promise<{ items: AuditEvent[]; total: number }> {
+  const base = await filteredAudit(db, query);
   const [rows, count] = await Promise.all([
     base
-      .select([
-        'audit_event.id',
-        'audit_event.at',
-        'audit_event.actor_person_id',
-        'audit_event.action',
-        'audit_event.target_type',
-        'audit_event.target_id',
-        'audit_event.details',
-        'person.given_name',
-        'person.family_name',
-      ])
+      .select(eventColumns)
       .orderBy('audit_event.at', 'desc')
       .orderBy('audit_event.id')
       .limit(query.pageSize)
@@ -101,17 +151,39 @@ export async function listAudit(
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return {
-    total: Number(count.n),
-    items: rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actorId: r.actor_person_id,
-      actorName: r.given_name ? `${r.given_name} ${r.family_name ?? ''}`.trim() : null,
-      action: r.action as AuditAction,
-      targetType: r.target_type,
-      targetId: r.target_id,
-      details: JSON.parse(r.details) as AuditEvent['details'],
-    })),
-  };
+  return { total: Number(count.n), items: rows.map(toEvent) };
+}
+
+/**
+ * Every event under the filters, newest first, in batches read one after another (keyset on
+ * time and id), so a large log never sits in memory at once.
+ */
+export async function* auditBatches(
+  db: Db,
+  query: AuditFilterQuery,
+  batchSize = 1000,
+): AsyncGenerator<AuditEvent[]> {
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    let batch = (await filteredAudit(db, query)).select(eventColumns);
+    if (after) {
+      const { at, id } = after;
+      batch = batch.where((eb) =>
+        eb.or([
+          eb('audit_event.at', '<', at),
+          eb.and([eb('audit_event.at', '=', at), eb('audit_event.id', '>', id)]),
+        ]),
+      );
+    }
+    const rows = await batch
+      .orderBy('audit_event.at', 'desc')
+      .orderBy('audit_event.id')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map(toEvent);
+    if (rows.length < batchSize) return;
+    const last = rows[rows.length - 1]!;
+    after = { at: last.at, id: last.id };
+  }
 }

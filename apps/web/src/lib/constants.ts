@@ -63,6 +63,7 @@ const auditActions: Record<AuditAction, true> = {
   'results.viewed': true,
   'results.exported': true,
   'results.action_saved': true,
+  'audit.exported': true,
   'import.dry_run': true,
   'import.applied': true,
   'import.proposed': true,

@@ -758,6 +758,108 @@ export const en: Messages = {
   'action.import.discarded': 'Dry run discarded',
   // --- issue 6: settings ---
   // --- issue 6: transparency ---
+  'nav.transparency': 'Transparency',
+  'transparency.title': 'Transparency',
+  'transparency.link': 'Transparency of this wave: rules, groups and keys',
+  'transparency.listIntro':
+    'For each wave of your organisation: which thresholds applied, how the groups were formed, which keys were used and what is kept. So you can check the promises yourself.',
+  'transparency.noWaves': 'No wave has been prepared in your organisation yet.',
+  'transparency.listCaption': 'Waves of your organisation, newest first',
+  'transparency.covers': 'For',
+  'transparency.waveTitle': 'Transparency: {name}',
+  'transparency.intro':
+    'This page shows what protects your answers in this wave. It says nothing about who answered or how many people did.',
+  'transparency.print': 'Print',
+  'transparency.thresholdsTitle': 'Thresholds in this wave',
+  'transparency.thresholdsIntro':
+    'These thresholds were fixed when the wave was prepared. An organisation may raise them, never lower them; a raise applies from the next wave on.',
+  'transparency.thresholdName.k': 'Scores',
+  'transparency.thresholdName.kE': 'Own group',
+  'transparency.thresholdName.kDist': 'Distributions',
+  'transparency.thresholdName.kSens': 'Sensitive questions',
+  'transparency.thresholdName.kComment': 'Comments',
+  'transparency.thresholdName.d': 'Differences',
+  'transparency.threshold.k':
+    'A score is shown only when at least {value} people in the group answered.',
+  'transparency.threshold.kE':
+    'A team is its own group only with at least {value} participants; a smaller team counts in a larger group above it.',
+  'transparency.threshold.kDist':
+    'How answers are distributed (percentages) is shown only from {value} answers.',
+  'transparency.threshold.kSens':
+    'Questions about bullying, discrimination and other incidents are shown only from {value} answers, and never per team.',
+  'transparency.threshold.kComment':
+    'A group’s comments are shown only when at least {value} people in that group answered.',
+  'transparency.threshold.d':
+    'Nobody can subtract two shown groups from each other and arrive at a group of fewer than {value} answers (fewer than 10 for incident questions).',
+  'transparency.planTitle': 'How the groups are formed',
+  'transparency.planIntro':
+    'This wave has one group.|This wave has {count} groups. Each group has one key of its own. Sizes are shown as ranges, never as exact numbers.',
+  'transparency.countsCaption': 'Number of groups by kind and size',
+  'transparency.band': '{band} people',
+  'transparency.cellsCaption': 'Groups of this wave',
+  'transparency.partOf': 'Part of',
+  'transparency.keysTitle': 'Keys',
+  'transparency.keys.being_made':
+    'The keys are being made now, one per group. Once ready, they are listed in the manifest.',
+  'transparency.keys.held':
+    'The wave is running: the secret keys are kept outside the database and used only to sign proofs of participation.',
+  'transparency.keys.destroyed':
+    'The wave is closed and the secret keys have been destroyed: nothing can be signed with them any more.',
+  'transparency.keysCheck':
+    'The manifest lists each group’s public key. Everyone in a group should see the same key; the answer page shows the one of your group.',
+  'transparency.manifest': 'Manifest of this wave (all groups and keys)',
+  'transparency.codeTitle': 'Software version',
+  'transparency.codeIntro':
+    'Teamspiegel is open source. With this version anyone can read the code that processes this wave.',
+  'transparency.codeVersion': 'Version',
+  'transparency.codeCommit': 'Code (git commit)',
+  'transparency.unknown': 'not known',
+  'transparency.storedTitle': 'What is kept, and for how long',
+  'transparency.stored.answers':
+    'Answers: stored encrypted, without name or time, until the wave closes; then counted and erased.',
+  'transparency.stored.tallies':
+    'Counts per group and question: only numbers per answer option, never a single answer.',
+  'transparency.stored.results':
+    'Published results: kept for {years} years, then removed; they never change.',
+  'transparency.stored.comments':
+    'Comments: stripped of names and numbers, undated, kept for {months} months.',
+  'transparency.stored.participation':
+    'Whether you took part: only to refuse a second proof of participation; erased when the wave closes.',
+  'transparency.stored.audit':
+    'Audit log: who made which change and who viewed results, never answers; the works council can read it.',
+  'transparency.limitsTitle': 'What Teamspiegel cannot promise',
+  'transparency.limits.operator':
+    'Someone who changes the server code or records network traffic while a wave runs can link answers to a person by time and IP address.',
+  'transparency.limits.code': 'Code sent to your browser could be altered.',
+  'transparency.limits.small':
+    'Writing style and colleagues who share what they know can make someone recognisable in a small group.',
+  'transparency.limits.author':
+    'Teamspiegel cannot reveal who wrote something, even when asked to.',
   // --- issue 6: works council audit ---
+  'action.audit.exported': 'Audit log exported',
+  'audit.group': 'Kind of action',
+  'audit.anyGroup': 'All kinds',
+  'audit.group.auth': 'Logins and passwords',
+  'audit.group.unit': 'Units',
+  'audit.group.person': 'People',
+  'audit.group.membership': 'Memberships',
+  'audit.group.role': 'Roles',
+  'audit.group.audit': 'Audit log',
+  'audit.group.programme': 'Programmes',
+  'audit.group.content': 'Item bank',
+  'audit.group.wave': 'Waves',
+  'audit.group.results': 'Results',
+  'audit.group.roster_change': 'Changes to a frozen roster',
+  'audit.group.import': 'Import from the HR system',
+  'audit.group.settings': 'Settings',
+  'audit.group.retention': 'Retention',
+  'audit.actorName': 'By (name)',
+  'audit.targetKind': 'Kind of object',
+  'audit.anyTarget': 'All objects',
+  'audit.targetId': 'Object id',
+  'audit.export': 'Export (CSV)',
+  'audit.exportHint':
+    'The export holds every event matching these filters. Exporting is itself recorded in the audit log.',
+  'audit.settingsHistory': 'History of the settings',
   // --- issue 6: operations ---
 };

@@ -762,7 +762,109 @@ export const nl = {
   'action.import.discarded': 'Proefimport vervallen',
   // --- issue 6: settings ---
   // --- issue 6: transparency ---
+  'nav.transparency': 'Transparantie',
+  'transparency.title': 'Transparantie',
+  'transparency.link': 'Transparantie van deze meting: regels, groepen en sleutels',
+  'transparency.listIntro':
+    'Per meting van jouw organisatie: welke drempels golden, hoe de groepen waren ingedeeld, welke sleutels zijn gebruikt en wat er wordt bewaard. Zo kun je zelf nagaan of de beloften gelden.',
+  'transparency.noWaves': 'Er is nog geen meting voorbereid in jouw organisatie.',
+  'transparency.listCaption': 'Metingen van jouw organisatie, nieuwste eerst',
+  'transparency.covers': 'Voor',
+  'transparency.waveTitle': 'Transparantie: {name}',
+  'transparency.intro':
+    'Deze pagina laat zien wat jouw antwoorden beschermt in deze meting. Er staat niets op over wie heeft geantwoord of hoeveel mensen dat deden.',
+  'transparency.print': 'Afdrukken',
+  'transparency.thresholdsTitle': 'Drempels in deze meting',
+  'transparency.thresholdsIntro':
+    'Deze drempels lagen vast toen de meting werd voorbereid. Een organisatie mag ze verhogen, nooit verlagen; een verhoging geldt pas vanaf de volgende meting.',
+  'transparency.thresholdName.k': 'Scores',
+  'transparency.thresholdName.kE': 'Eigen groep',
+  'transparency.thresholdName.kDist': 'Verdelingen',
+  'transparency.thresholdName.kSens': 'Gevoelige vragen',
+  'transparency.thresholdName.kComment': 'Opmerkingen',
+  'transparency.thresholdName.d': 'Verschillen',
+  'transparency.threshold.k':
+    'Een score wordt pas getoond als minstens {value} mensen in de groep hebben geantwoord.',
+  'transparency.threshold.kE':
+    'Een team is pas een eigen groep met minstens {value} deelnemers; een kleiner team telt mee in een grotere groep erboven.',
+  'transparency.threshold.kDist':
+    'Hoe de antwoorden verdeeld zijn (percentages) wordt pas getoond vanaf {value} antwoorden.',
+  'transparency.threshold.kSens':
+    'Vragen over pesten, discriminatie en andere incidenten worden pas getoond vanaf {value} antwoorden, en nooit per team.',
+  'transparency.threshold.kComment':
+    'Opmerkingen van een groep worden pas getoond als minstens {value} mensen in die groep hebben geantwoord.',
+  'transparency.threshold.d':
+    'Niemand kan door twee getoonde groepen van elkaar af te trekken bij een groep van minder dan {value} antwoorden uitkomen (bij incidentvragen minder dan 10).',
+  'transparency.planTitle': 'Indeling in groepen',
+  'transparency.planIntro':
+    'Deze meting heeft één groep.|Deze meting heeft {count} groepen. Iedere groep heeft één eigen sleutel. Groottes staan als bandbreedte, nooit als precies aantal.',
+  'transparency.countsCaption': 'Aantal groepen per soort en grootte',
+  'transparency.band': '{band} personen',
+  'transparency.cellsCaption': 'Groepen van deze meting',
+  'transparency.partOf': 'Onderdeel van',
+  'transparency.keysTitle': 'Sleutels',
+  'transparency.keys.being_made':
+    'De sleutels worden nu gemaakt, één per groep. Zodra ze klaar zijn, staan ze in het manifest.',
+  'transparency.keys.held':
+    'De meting loopt: de geheime sleutels worden buiten de database bewaard en alleen gebruikt om bewijzen van deelname te ondertekenen.',
+  'transparency.keys.destroyed':
+    'De meting is gesloten en de geheime sleutels zijn vernietigd: er kan niets meer mee worden ondertekend.',
+  'transparency.keysCheck':
+    'Het manifest noemt voor iedere groep de openbare sleutel. Iedereen in een groep hoort dezelfde sleutel te zien; op de antwoordpagina zie je die van jouw groep.',
+  'transparency.manifest': 'Manifest van deze meting (alle groepen en sleutels)',
+  'transparency.codeTitle': 'Versie van de software',
+  'transparency.codeIntro':
+    'Teamspiegel is open source. Met deze versie kan iedereen de code nalezen die deze meting verwerkt.',
+  'transparency.codeVersion': 'Versie',
+  'transparency.codeCommit': 'Code (git-commit)',
+  'transparency.unknown': 'niet bekend',
+  'transparency.storedTitle': 'Wat wordt bewaard, en hoe lang',
+  'transparency.stored.answers':
+    'Antwoorden: versleuteld opgeslagen zonder naam of tijdstip tot de meting sluit; daarna geteld en gewist.',
+  'transparency.stored.tallies':
+    'Tellingen per groep en vraag: alleen aantallen per antwoordmogelijkheid, nooit één antwoord.',
+  'transparency.stored.results':
+    'Gepubliceerde resultaten: {years} jaar bewaard en daarna verwijderd; ze veranderen nooit meer.',
+  'transparency.stored.comments':
+    'Opmerkingen: ontdaan van namen en getallen, zonder datum, {months} maanden bewaard.',
+  'transparency.stored.participation':
+    'Of je al hebt meegedaan: alleen om een tweede bewijs van deelname te weigeren; gewist als de meting sluit.',
+  'transparency.stored.audit':
+    'Auditlog: wie welke wijziging deed en wie resultaten bekeek, nooit antwoorden; de ondernemingsraad kan het inzien.',
+  'transparency.limitsTitle': 'Wat Teamspiegel niet kan beloven',
+  'transparency.limits.operator':
+    'Wie de servercode verandert of het netwerkverkeer opneemt terwijl een meting loopt, kan antwoorden via tijdstip en IP-adres aan iemand koppelen.',
+  'transparency.limits.code': 'Code die naar je browser wordt gestuurd, kan worden aangepast.',
+  'transparency.limits.small':
+    'Schrijfstijl en collega’s die samen informatie delen, kunnen iemand in een kleine groep herkenbaar maken.',
+  'transparency.limits.author':
+    'Teamspiegel kan niet onthullen wie iets schreef, ook niet als daarom wordt gevraagd.',
   // --- issue 6: works council audit ---
+  'action.audit.exported': 'Auditlog geëxporteerd',
+  'audit.group': 'Soort actie',
+  'audit.anyGroup': 'Alle soorten',
+  'audit.group.auth': 'Inloggen en wachtwoorden',
+  'audit.group.unit': 'Eenheden',
+  'audit.group.person': 'Personen',
+  'audit.group.membership': 'Lidmaatschappen',
+  'audit.group.role': 'Rollen',
+  'audit.group.audit': 'Auditlog',
+  'audit.group.programme': 'Programma’s',
+  'audit.group.content': 'Vragenbank',
+  'audit.group.wave': 'Metingen',
+  'audit.group.results': 'Resultaten',
+  'audit.group.roster_change': 'Wijzigingen in een bevroren bezetting',
+  'audit.group.import': 'Import uit het HR-systeem',
+  'audit.group.settings': 'Instellingen',
+  'audit.group.retention': 'Bewaartermijnen',
+  'audit.actorName': 'Door (naam)',
+  'audit.targetKind': 'Soort object',
+  'audit.anyTarget': 'Alle objecten',
+  'audit.targetId': 'Object-id',
+  'audit.export': 'Exporteren (CSV)',
+  'audit.exportHint':
+    'De export bevat alle gebeurtenissen met deze filters. Ook het exporteren wordt in het auditlog vastgelegd.',
+  'audit.settingsHistory': 'Geschiedenis van de instellingen',
   // --- issue 6: operations ---
 };
 
