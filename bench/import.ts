@@ -35,7 +35,7 @@ import {
   REFERENCE_PEOPLE,
   type OrgSummary,
 } from './reference-org.ts';
-import { benchEnv, listen, logInOverHttp, met } from './support.ts';
+import { benchEnv, formatMs, listen, logInOverHttp, met, watchedClose } from './support.ts';
 import type { Row } from './collection.ts';
 
 export const IMPORT_SCENARIOS = [
@@ -46,6 +46,7 @@ export const IMPORT_SCENARIOS = [
 ] as const;
 
 const BUDGET_S = 60;
+const STALL_BUDGET_MS = 1000;
 
 // ------------------------------------------------------------------------------------------
 // The HR export's shape: header names as docs/import.md documents them.
@@ -325,19 +326,33 @@ async function throughApp(
     const { token } = (await csrf.json()) as { token: string };
     const headers = { cookie: jar.header(), origin: config.publicOrigin, 'x-csrf-token': token };
 
+    // Each request timed while GET /api/v1/health is sent back to back and the event loop is
+    // watched (support.ts): an import is one request, so its longest stall is what every other
+    // user waits at worst meanwhile.
     const post = async (path: string, body: FormData | object) => {
-      const start = performance.now();
-      const res = await fetch(`${url}/api/v1${path}`, {
-        method: 'POST',
-        headers:
-          body instanceof FormData ? headers : { ...headers, 'content-type': 'application/json' },
-        body: body instanceof FormData ? body : JSON.stringify(body),
+      let text = '';
+      let status = 0;
+      const watched = await watchedClose(url, async () => {
+        const res = await fetch(`${url}/api/v1${path}`, {
+          method: 'POST',
+          headers:
+            body instanceof FormData ? headers : { ...headers, 'content-type': 'application/json' },
+          body: body instanceof FormData ? body : JSON.stringify(body),
+        });
+        status = res.status;
+        text = await res.text();
       });
-      const text = await res.text();
-      const ms = performance.now() - start;
-      if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
-      return { run: JSON.parse(text) as ImportRun, ms };
+      if (status < 200 || status >= 300)
+        throw new Error(`POST ${path}: HTTP ${status} ${text.slice(0, 500)}`);
+      return { run: JSON.parse(text) as ImportRun, ms: watched.ms, watched };
     };
+    const stalls = (scenario: string, w: Awaited<ReturnType<typeof post>>['watched']) =>
+      row(
+        scenario,
+        'longest event-loop stall; slowest GET /api/v1/health meanwhile',
+        `${formatMs(w.stall, 0)}; ${formatMs(w.probeMax, 0)} (${w.probes} probes, ${w.failed} failed)`,
+        `${met(w.probeMax <= STALL_BUDGET_MS)} (no request blocked > 1 s, as for a wave close)`,
+      );
     const upload = () => {
       const form = new FormData();
       for (const kind of ['units', 'people', 'memberships'] as const) {
@@ -356,6 +371,7 @@ async function throughApp(
       seconds(dry.ms),
       judge(dry.ms),
     );
+    stalls('import: dry run', dry.watched);
     if (dry.run.rejected.total > 0) {
       const first = dry.run.rejected.rows[0];
       throw new Error(
@@ -371,6 +387,7 @@ async function throughApp(
       seconds(applied.ms),
       judge(applied.ms),
     );
+    stalls('import: apply', applied.watched);
 
     const again = await upload();
     const left = changeTotal(again.run.summary);
@@ -380,6 +397,7 @@ async function throughApp(
       seconds(again.ms),
       `${judge(again.ms)}; ${left === 0 && again.run.rejected.total === 0 ? 'all zero' : 'NOT all zero'}`,
     );
+    stalls('import: again', again.watched);
     if (left !== 0) process.exitCode = 1;
   } finally {
     await app?.close();
