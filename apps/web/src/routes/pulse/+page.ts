@@ -1,4 +1,4 @@
-import type { MyWaves, TeamAction, WaveManifest } from '@teamspiegel/contracts';
+import type { MyWaves, SupportLinks, TeamAction, WaveManifest } from '@teamspiegel/contracts';
 import { api } from '$lib/api';
 import { loadOrFail } from '$lib/load';
 import { resultsApi } from '$lib/results/api';
@@ -22,8 +22,23 @@ export const load: PageLoad = async ({ parent, url, depends }) => {
       manifest = null;
     }
   }
-  return { waves: waves.items, wave, manifest, teamAction: wave ? await teamAction() : null };
+  return {
+    waves: waves.items,
+    wave,
+    manifest,
+    teamAction: wave ? await teamAction() : null,
+    support: wave ? await supportLinks() : null,
+  };
 };
+
+/** Where to go with something serious, shown by the comment box; answering never waits on it. */
+async function supportLinks(): Promise<SupportLinks | null> {
+  try {
+    return await api.get<SupportLinks>('/me/support', { noRedirect: true });
+  } catch {
+    return null;
+  }
+}
 
 /**
  * "You said, we did" in the wave's intro (content.md): the action the officer's team agreed
