@@ -6,9 +6,8 @@ import type {
   TransparencyWaveList,
   WaveManifest,
 } from '@teamspiegel/contracts';
-import { THRESHOLD_FLOORS } from '@teamspiegel/core';
+import { defaultSettings, THRESHOLD_FLOORS } from '@teamspiegel/core';
 import { transparencyBand } from '../src/transparency/transparency.repository.ts';
-import { RETENTION_DEFAULTS } from '../src/transparency/retention.ts';
 import { withTestApp } from './helpers.ts';
 import {
   answersFor,
@@ -93,7 +92,7 @@ transparency(
     assert.equal(body.thresholds, { ...THRESHOLD_FLOORS });
     assert.equal(body.keys, { status: 'held', manifestPath: `/api/v1/waves/${waveId}/manifest` });
     assert.is(body.codeVersion.commit, 'test-commit-abc');
-    assert.equal(body.retention, { ...RETENTION_DEFAULTS });
+    assert.equal(body.retention, defaultSettings().retention);
     assert.ok(body.cellPlan.totalCells > 0);
     // The counts per kind and band add up to the whole plan.
     assert.is(
@@ -102,6 +101,28 @@ transparency(
     );
   },
 );
+
+transparency('the retention periods are the organisation’s settings', async () => {
+  const root = await t.db
+    .selectFrom('unit')
+    .select('id')
+    .where('code', '=', 'NL')
+    .executeTakeFirstOrThrow();
+  await t.db
+    .insertInto('organisation_setting')
+    .values({
+      organisation_id: root.id,
+      settings: JSON.stringify({ retention: { resultsYears: 7, commentsMonths: 36 } }),
+      updated_at: t.clock.now().toISOString(),
+      updated_by: null,
+    })
+    .execute();
+  try {
+    assert.equal((await read(officer)).retention, { resultsYears: 7, commentsMonths: 36 });
+  } finally {
+    await t.db.deleteFrom('organisation_setting').where('organisation_id', '=', root.id).execute();
+  }
+});
 
 transparency('the thresholds shown are the ones fixed in the wave, not today’s', async () => {
   const raised = { k: 7, kE: 6, kDist: 12, kSens: 25, kComment: 15, d: 8 };

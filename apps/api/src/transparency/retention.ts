@@ -1,14 +1,14 @@
 import type { Db } from '@teamspiegel/db';
+import { settingsFor } from '../settings/settings.repository.ts';
 
 /**
  * How long published results and released comments are kept, as the transparency page states
- * it. Until the organisation settings can say otherwise these are the defaults.
+ * it: the organisation's settings, which the retention job also reads.
  */
-export const RETENTION_DEFAULTS = { resultsYears: 5, commentsMonths: 24 } as const;
-
 export async function retentionFor(
-  _db: Db,
-  _organisationId: string,
+  db: Db,
+  organisationId: string,
 ): Promise<{ resultsYears: number; commentsMonths: number }> {
-  return { ...RETENTION_DEFAULTS };
+  const { resultsYears, commentsMonths } = (await settingsFor(db, organisationId)).retention;
+  return { resultsYears, commentsMonths };
 }
