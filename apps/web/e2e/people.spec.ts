@@ -1,8 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { login } from './helpers.ts';
+import { approveAsSecondAdmin, WAITS_FOR_SECOND_ADMIN } from './roster-support.ts';
 
+// The demo's organisations each run a wave, so each membership change waits for a second
+// administrator (roster freeze) and is seen after their approval.
 test('an administrator creates a person, adds them to a team and then makes them its lead', async ({
   page,
+  browser,
 }) => {
   const stamp = Date.now().toString(36).toUpperCase();
   const employeeNumber = `E2E-${stamp}`;
@@ -37,7 +41,9 @@ test('an administrator creates a person, adds them to a team and then makes them
   const lastYear = new Date().getFullYear() - 1;
   await memberships.getByLabel('Vanaf').fill(`${lastYear}-01-02`);
   await memberships.getByRole('button', { name: 'Lidmaatschap toevoegen' }).click();
-  await expect(memberships.getByRole('status')).toContainText('Het lidmaatschap is toegevoegd.');
+  await expect(memberships.getByRole('status')).toContainText(WAITS_FOR_SECOND_ADMIN);
+  await approveAsSecondAdmin(browser, `Eva ${familyName}`);
+  await page.reload();
   const rows = memberships.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(1)).toContainText('Noodhulp A');
@@ -51,7 +57,8 @@ test('an administrator creates a person, adds them to a team and then makes them
   const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
   await memberships.getByLabel('Vanaf').fill(iso);
   await memberships.getByRole('button', { name: 'Lidmaatschap toevoegen' }).click();
-  await expect(memberships.getByRole('status')).toContainText('Het lidmaatschap is toegevoegd.');
+  await expect(memberships.getByRole('status')).toContainText(WAITS_FOR_SECOND_ADMIN);
+  await approveAsSecondAdmin(browser, `Eva ${familyName}`);
 
   // Seen on the person page after a fresh load, not just in the local state.
   await page.reload();
