@@ -21,6 +21,12 @@ const ConfigSchema = Type.Object({
   publicOrigin: Type.String({ pattern: '^https?://[^/]+$' }),
   /** Extra origins allowed to send state-changing requests (the Vite dev server in development). */
   extraOrigins: Type.Array(Type.String({ pattern: '^https?://[^/]+$' })),
+  /**
+   * Where browsers send anonymous answers (anonymity.md 4.3), when not the public origin: a
+   * host of its own, so that nothing of the logged-in site (cookies, logs) shares its origin.
+   * null: /submit is served from the public origin.
+   */
+  submitOrigin: Type.Union([Type.String({ pattern: '^https?://[^/]+$' }), Type.Null()]),
   sessionSecret: Type.String({ minLength: 32 }),
   sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
   sessionAbsoluteHours: Type.Integer({ minimum: 1, maximum: 7 * 24 }),
@@ -132,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     publicOrigin,
     extraOrigins: extra,
+    submitOrigin: env.TEAMSPIEGEL_SUBMIT_ORIGIN
+      ? env.TEAMSPIEGEL_SUBMIT_ORIGIN.replace(/\/$/, '')
+      : null,
     sessionSecret: sessionSecret(env, dataDir),
     sessionIdleMinutes: integer(env.TEAMSPIEGEL_SESSION_IDLE_MINUTES, 30),
     sessionAbsoluteHours: integer(env.TEAMSPIEGEL_SESSION_ABSOLUTE_HOURS, 10),
@@ -155,6 +164,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (nodeEnv === 'production' && !publicOrigin.startsWith('https://')) {
     throw new ConfigError('TEAMSPIEGEL_PUBLIC_ORIGIN must be https:// in production');
+  }
+  if (candidate.submitOrigin === publicOrigin) {
+    throw new ConfigError(
+      'TEAMSPIEGEL_SUBMIT_ORIGIN is the public origin; leave it unset to serve /submit there',
+    );
+  }
+  if (nodeEnv === 'production' && candidate.submitOrigin?.startsWith('http://')) {
+    throw new ConfigError('TEAMSPIEGEL_SUBMIT_ORIGIN must be https:// in production');
   }
   return candidate;
 }

@@ -222,6 +222,20 @@ test('submission is anonymous: no cookies, no CSRF header, the wire format of th
   assert.not.ok('comment' in JSON.parse(seen!.init.body as string));
 });
 
+test('with a submission origin of its own, answers go there, still without credentials', async () => {
+  const seen: { url: string; init: RequestInit }[] = [];
+  const fetcher = ((url: string, init: RequestInit) => {
+    seen.push({ url, init });
+    return Promise.resolve(new Response('{"status":"received"}', { status: 202 }));
+  }) as typeof fetch;
+  await submitResponse(finished, [], '', fetcher, 'https://submit.example.org');
+  assert.is(seen[0]!.url, `https://submit.example.org${SUBMIT_PATH}`);
+  assert.is(seen[0]!.init.credentials, 'omit');
+  assert.is(seen[0]!.init.referrerPolicy, 'no-referrer');
+  await submitResponse(finished, [], '', fetcher, undefined);
+  assert.is(seen[1]!.url, SUBMIT_PATH, 'unset: the page origin');
+});
+
 test('a refused or failed submission carries a code to translate', async () => {
   const refuse = (() =>
     Promise.resolve(

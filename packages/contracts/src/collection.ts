@@ -163,7 +163,17 @@ export const MyWave = Type.Object(
 );
 export type MyWave = Static<typeof MyWave>;
 
-export const MyWaves = Type.Object({ items: Type.Array(MyWave) }, { additionalProperties: false });
+export const MyWaves = Type.Object(
+  {
+    items: Type.Array(MyWave),
+    /**
+     * Where the browser sends answers when /submit has an origin of its own (anonymity.md 4.3,
+     * TEAMSPIEGEL_SUBMIT_ORIGIN); absent: the page's own origin.
+     */
+    submitOrigin: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
+  },
+  { additionalProperties: false },
+);
 export type MyWaves = Static<typeof MyWaves>;
 
 export const TokenBody = Type.Object(

@@ -90,6 +90,7 @@ export function officerRoutes(
           commentQuestion: w.commentQuestion === 1,
           tokenTaken: w.took !== null,
         })),
+        ...(config.submitOrigin ? { submitOrigin: config.submitOrigin } : {}),
       };
     },
   );

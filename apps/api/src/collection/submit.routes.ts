@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fastifyCors from '@fastify/cors';
+import type { FastifyBaseLogger, FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { CompiledQuery } from 'kysely';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SubmitAccepted, SubmitBody } from '@teamspiegel/contracts';
@@ -66,13 +67,54 @@ interface CellCheck {
 const INVALID_TOKEN = new AppError(400, 'invalid_token', 'This token is not valid for this wave.');
 
 /**
+ * Cross-origin answers when /submit has an origin of its own (TEAMSPIEGEL_SUBMIT_ORIGIN): the
+ * pages, on the public origin, may POST JSON here, without credentials; no other origin may.
+ * Registered only in this context, under /submit, so the logged-in API never answers CORS.
+ */
+async function submitCors(app: FastifyInstance, config: Config): Promise<void> {
+  // @fastify/cors adds its preflight route without a permission; deny-by-default
+  // (plugins/authz.ts) wants one on every route, and this one is as anonymous as /submit.
+  const options = app.options.bind(app);
+  app.options = ((path: string, routeOptions: RouteShorthandOptions, handler: never) =>
+    options(
+      path,
+      {
+        ...routeOptions,
+        config: {
+          ...routeOptions.config,
+          permission: 'anonymous',
+          // One global bucket, like the answers themselves: never counted per address.
+          rateLimit: { max: 100_000, timeWindow: 60_000, keyGenerator: () => 'submit-preflight' },
+        },
+      },
+      handler,
+    )) as typeof app.options;
+  await app.register(fastifyCors, {
+    origin: [config.publicOrigin],
+    methods: ['POST'],
+    allowedHeaders: ['content-type'],
+    credentials: false,
+    maxAge: 600,
+    logLevel: 'silent',
+  });
+}
+
+/**
  * Anonymous submission (anonymity.md 4.3). Registered in a context of its own: no cookie,
  * session or CSRF plugin ever runs here, requests are not logged, and rate limits are one
  * global bucket, never per person. Every accepted outcome (first answers or a replacement)
  * gets the same 202 body.
  */
-export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) {
+export async function submitRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; config: Config; clock: Clock },
+) {
+  await app.register(submitContext, { ...opts, prefix: '/submit' });
+}
+
+async function submitContext(app: FastifyInstance, opts: { db: Db; config: Config; clock: Clock }) {
   const { db, config, clock } = opts;
+  if (config.submitOrigin) await submitCors(app, config);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const today = dailyDate(clock);
   // Nothing is logged here (A14); one silent logger serves every request instead of a child
@@ -116,7 +158,7 @@ export function submitRoutes(app: FastifyInstance, opts: { db: Db; config: Confi
   }
 
   r.post(
-    '/submit/v1/responses',
+    '/v1/responses',
     {
       logLevel: 'silent',
       childLoggerFactory: (logger) => (silent ??= logger.child({}, { level: 'silent' })),

@@ -22,7 +22,8 @@ export const securityPlugin = fp(
           styleSrc: ["'self'", ...inlineSources.styleSrc],
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
+          // Answers go to the submission origin when it is a host of its own (anonymity.md 4.3).
+          connectSrc: ["'self'", ...(config.submitOrigin ? [config.submitOrigin] : [])],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
           formAction: ["'self'"],

@@ -194,12 +194,15 @@ export const SUBMIT_PATH = '/submit/v1/responses';
  * Sends the answers with the token, anonymously: plain fetch, no cookies, no CSRF header, no
  * referrer. Resolves on the one accepted answer (202 `{ status: 'received' }`), for a first
  * submission and a replacement alike; throws a PulseError with the API's code otherwise.
+ * `submitOrigin` (from GET /me/waves) is where the server takes answers when /submit has an
+ * origin of its own (anonymity.md 4.3); without it, the page's own origin.
  */
 export async function submitResponse(
   token: FinishedToken,
   answers: readonly Answer[],
   comment: string,
   fetcher: typeof fetch = fetch,
+  submitOrigin?: string,
 ): Promise<void> {
   const trimmed = comment.trim();
   const body: SubmitBody = {
@@ -213,7 +216,7 @@ export async function submitResponse(
   };
   let response: Response;
   try {
-    response = await fetcher(SUBMIT_PATH, {
+    response = await fetcher(`${submitOrigin ?? ''}${SUBMIT_PATH}`, {
       method: 'POST',
       credentials: 'omit',
       cache: 'no-store',

@@ -28,6 +28,7 @@ export const load: PageLoad = async ({ parent, url, depends }) => {
     manifest,
     teamAction: wave ? await teamAction() : null,
     support: wave ? await supportLinks() : null,
+    submitOrigin: waves.submitOrigin,
   };
 };
 
