@@ -332,7 +332,9 @@ async function throughApp(
     const post = async (path: string, body: FormData | object) => {
       let text = '';
       let status = 0;
+      let ms = 0;
       const watched = await watchedClose(url, async () => {
+        const start = performance.now();
         const res = await fetch(`${url}/api/v1${path}`, {
           method: 'POST',
           headers:
@@ -341,17 +343,21 @@ async function throughApp(
         });
         status = res.status;
         text = await res.text();
+        ms = performance.now() - start;
+        // One turn of the timers inside the watch: a request that held the loop from start to
+        // end would otherwise leave the stall witnesses without a single late tick to record.
+        await new Promise((r) => setTimeout(r, 20));
       });
       if (status < 200 || status >= 300)
         throw new Error(`POST ${path}: HTTP ${status} ${text.slice(0, 500)}`);
-      return { run: JSON.parse(text) as ImportRun, ms: watched.ms, watched };
+      return { run: JSON.parse(text) as ImportRun, ms, watched };
     };
     const stalls = (scenario: string, w: Awaited<ReturnType<typeof post>>['watched']) =>
       row(
         scenario,
         'longest event-loop stall; slowest GET /api/v1/health meanwhile',
-        `${formatMs(w.stall, 0)}; ${formatMs(w.probeMax, 0)} (${w.probes} probes, ${w.failed} failed)`,
-        `${met(w.probeMax <= STALL_BUDGET_MS)} (no request blocked > 1 s, as for a wave close)`,
+        `${formatMs(Math.max(w.stall, w.gap), 0)}; ${formatMs(w.probeMax, 0)} (${w.probes} probes, ${w.failed} failed)`,
+        `${met(Math.max(w.stall, w.gap, w.probeMax) <= STALL_BUDGET_MS)} (no request blocked > 1 s, as for a wave close)`,
       );
     const upload = () => {
       const form = new FormData();
