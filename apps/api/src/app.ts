@@ -16,6 +16,7 @@ import { badRequest } from './errors.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { healthRoutes } from './health.routes.ts';
+import { importRoutes } from './import/import.routes.ts';
 import { meRoutes } from './me/me.routes.ts';
 import { unitRoutes } from './org/units.routes.ts';
 import { membershipRoutes } from './people/memberships.routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp({
     // --- issue 6: roster freeze ---
     await api.register(rosterRoutes, deps);
     // --- issue 6: import ---
+    await api.register(importRoutes, deps);
     // --- issue 6: settings ---
     await api.register(settingsRoutes, deps);
     // --- issue 6: transparency ---

@@ -5,6 +5,10 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { NodeRef, Period, PublishedNode } from '@teamspiegel/contracts';
+import { neutralise, type CsvCell } from '../csv.ts';
+
+// Kept here too for the modules that import it from the results export.
+export { neutralise };
 
 export const CSV_COLUMNS = [
   'wave_id',
@@ -27,23 +31,13 @@ export const CSV_COLUMNS = [
   'dont_know_pct',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
-type Cell = string | number | boolean | null | undefined;
+type Cell = CsvCell;
 type Row = Partial<Record<Column, Cell>>;
 
 export interface ExportNode {
   node: NodeRef;
   /** The published node, or null when suppressed. */
   published: PublishedNode | null;
-}
-
-/**
- * A cell a spreadsheet would run as a formula (OWASP "CSV injection"): starting with =, +, -,
- * @, tab or carriage return. Prefixing a single quote makes it plain text.
- */
-export function neutralise(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
 function rowsOf(waveId: string, period: Period, entry: ExportNode): Row[] {

@@ -1,6 +1,6 @@
 import type { RosterChangeKind } from '@teamspiegel/contracts';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
-import { conflict } from '../errors.ts';
+import { applyApprovedImport } from '../import/import.approval.ts';
 import { archiveUnit, createUnit, moveUnit } from '../org/units.routes.ts';
 import { addMembership, endMembershipOn } from '../people/memberships.routes.ts';
 import { deactivatePerson } from '../people/people.routes.ts';
@@ -41,7 +41,5 @@ export const ROSTER_APPLIERS: Record<RosterChangeKind, RosterApplier> = {
     endMembershipOn(trx, payloadOf(change), changeContext(change, ctx)),
   person_deactivate: (trx, change, ctx) =>
     deactivatePerson(trx, payloadOf(change), changeContext(change, ctx)),
-  // Replaced by applyApprovedImport (apps/api/src/import/import.approval.ts).
-  import: () =>
-    Promise.reject(conflict('roster_change_failed', 'HR imports cannot be applied here yet.')),
+  import: applyApprovedImport,
 };

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import type { ImportFile, ImportFileKind } from '@teamspiegel/contracts';
+import {
+  mapHeader,
+  detectDelimiter,
+  membershipPairKey,
+  readMembershipRow,
+  readPersonRow,
+  readUnitRow,
+  type HeaderMap,
+  type MembershipRow,
+  type PersonRow,
+  type RawRow,
+  type Rejection,
+  type UnitRow,
+} from '@teamspiegel/core';
+import { AppError, badRequest } from '../errors.ts';
+
+/** A row rejected while reading, with the keys that protect what it names from removal. */
+export type ReadRejection = Rejection & { key?: string; pairKey?: string };
+
+export interface ReadFile {
+  meta: ImportFile & { sha256: string };
+  units?: UnitRow[];
+  people?: PersonRow[];
+  memberships?: MembershipRow[];
+  readRejections: ReadRejection[];
+  /** Cells per line, to show rejected rows as they were. */
+  cellsByLine: Map<number, string[]>;
+}
+
+const FILE_NAMES: Record<ImportFileKind, string> = {
+  units: 'units',
+  people: 'people',
+  memberships: 'memberships',
+};
+
+/**
+ * Which encoding bytes that are not UTF-8 probably are, for a message a person can act on:
+ * UTF-16 (byte order mark or many zero bytes), else the Windows-1252 Excel writes by default.
+ */
+function guessEncoding(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16 (little-endian)';
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16 (big-endian)';
+  const sample = bytes.subarray(0, 4096);
+  let zeros = 0;
+  for (const b of sample) if (b === 0) zeros++;
+  if (zeros > sample.length / 8) return 'UTF-16';
+  return 'Windows-1252 (or ISO-8859-1)';
+}
+
+/** Decodes strictly as UTF-8; anything else is a 400 saying what it looks like and what to do. */
+export function decodeUtf8(kind: ImportFileKind, bytes: Buffer): { text: string; hadBom: boolean } {
+  const hadBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const looksUtf16 =
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  let text: string;
+  try {
+    if (looksUtf16) throw new Error('UTF-16 byte order mark');
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    if (text.includes('\u0000')) throw new Error('zero bytes');
+  } catch {
+    throw badRequest(
+      'import_not_utf8',
+      `The ${FILE_NAMES[kind]} file is not UTF-8: it looks like ${guessEncoding(bytes)}. Save it again as UTF-8: in Excel choose "Save as" > "CSV UTF-8 (comma delimited)"; in LibreOffice tick "Edit filter settings" and choose "Unicode (UTF-8)".`,
+    );
+  }
+  return { text, hadBom };
+}
+
+const DUTCH: Record<string, string> = {
+  unit_code: 'eenheidscode',
+  name: 'naam',
+  kind: 'soort',
+  parent_code: 'bovenliggende_eenheid',
+  employee_number: 'personeelsnummer',
+  given_name: 'voornaam',
+  family_name: 'achternaam',
+  email: 'e-mail',
+  role: 'rol',
+  start: 'begindatum',
+};
+
+function columnList(fields: readonly string[]): string {
+  return fields.map((f) => (DUTCH[f] ? `${f} (${DUTCH[f]})` : f)).join(', ');
+}
+
+/**
+ * Reads one uploaded file: strict UTF-8 (BOM allowed), delimiter from the header line, header
+ * synonyms, then each row checked on its own. File-level problems are 4xx `{ code, message }`;
+ * row problems become rejected rows, never an error.
+ */
+export function readImportFile(kind: ImportFileKind, name: string, bytes: Buffer): ReadFile {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const { text: decoded, hadBom } = decodeUtf8(kind, bytes);
+  const text = decoded.replace(/^\uFEFF/, '');
+  const firstLine = (text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '').trim();
+  if (!firstLine) throw badRequest('import_empty_file', `The ${kind} file is empty.`);
+  const delimiter = detectDelimiter(firstLine);
+  if (!delimiter) {
+    throw badRequest(
+      'import_unknown_delimiter',
+      `The ${kind} file's header line has no semicolon or comma between its columns. Save it as CSV with ";" or "," as the delimiter (a tab-separated file is not read).`,
+    );
+  }
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    throw badRequest(
+      'bad_request',
+      `The ${kind} file is not valid CSV${line ? ` near line ${line}` : ''}: a quote is not closed. Check that file in a spreadsheet and save it again.`,
+    );
+  }
+  const [header, ...data] = records;
+  const rows = data.filter((r) => r.record.some((c) => c.trim() !== ''));
+  if (!header || rows.length === 0) {
+    throw badRequest('import_empty_file', `The ${kind} file has a header line but no rows.`);
+  }
+  const map = mapHeader(kind, header.record);
+  if (map.missing.length) {
+    throw badRequest(
+      'import_missing_columns',
+      `The ${kind} file lacks the column${map.missing.length > 1 ? 's' : ''} ${columnList(map.missing)}. See docs/import.md for the accepted names.`,
+    );
+  }
+  const meta = { kind, name, bytes: bytes.length, rows: rows.length, delimiter, hadBom, sha256 };
+  const readRejections: ReadRejection[] = [];
+  const cellsByLine = new Map<number, string[]>();
+  const out: ReadFile = { meta, readRejections, cellsByLine };
+  const cellOf = (raw: RawRow, h: HeaderMap<ImportFileKind>, field: string) => {
+    const i = (h.index as Record<string, number | undefined>)[field];
+    return i === undefined ? '' : (raw.cells[i] ?? '').trim();
+  };
+  const collect = <T>(
+    list: T[],
+    raw: RawRow,
+    result: { ok: true; row: T } | { ok: false; rejection: Rejection },
+    keys: Pick<ReadRejection, 'key' | 'pairKey'>,
+  ) => {
+    if (result.ok) list.push(result.row);
+    else readRejections.push({ ...result.rejection, ...keys });
+  };
+  if (kind === 'units') out.units = [];
+  if (kind === 'people') out.people = [];
+  if (kind === 'memberships') out.memberships = [];
+  for (const r of rows) {
+    const raw: RawRow = { line: r.info.lines, cells: r.record };
+    cellsByLine.set(raw.line, r.record);
+    if (kind === 'units') {
+      collect(out.units!, raw, readUnitRow(map as HeaderMap<'units'>, raw), {
+        key: cellOf(raw, map, 'unit_code'),
+      });
+    } else if (kind === 'people') {
+      collect(out.people!, raw, readPersonRow(map as HeaderMap<'people'>, raw), {
+        key: cellOf(raw, map, 'employee_number'),
+      });
+    } else {
+      const number = cellOf(raw, map, 'employee_number');
+      const unit = cellOf(raw, map, 'unit_code');
+      collect(out.memberships!, raw, readMembershipRow(map as HeaderMap<'memberships'>, raw), {
+        ...(number && unit && { pairKey: membershipPairKey(number, unit) }),
+      });
+    }
+  }
+  return out;
+}
+
+export const tooLarge = (kind: string, maxBytes: number) =>
+  new AppError(
+    413,
+    'import_too_large',
+    `The ${kind} file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the limit of this server (TEAMSPIEGEL_IMPORT_MAX_BYTES). Split it or ask the operator to raise the limit.`,
+  );

@@ -1,0 +1,218 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import {
+  ApplyImportBody,
+  IMPORT_FILE_KINDS,
+  IMPORT_MAX_BYTES_DEFAULT,
+  ImportChangesPage,
+  ImportChangesQuery,
+  ImportParams,
+  ImportRun,
+  ImportRunsPage,
+  ImportRunsQuery,
+  type ImportFileKind,
+} from '@teamspiegel/contracts';
+import { isRootPath, scopeOf } from '@teamspiegel/core';
+import type { Db } from '@teamspiegel/db';
+import { type Clock, dateOf } from '../clock.ts';
+import { AppError, badRequest, forbidden } from '../errors.ts';
+import { errorResponses } from '../http.ts';
+import { actorOf } from '../plugins/authz.ts';
+import { readImportFile, tooLarge, type ReadFile } from './import.read.ts';
+import {
+  applyRun,
+  createDryRun,
+  findRun,
+  listChanges,
+  listRuns,
+  rejectedCsv,
+  runDto,
+} from './import.service.ts';
+
+/** The upload limit per file: TEAMSPIEGEL_IMPORT_MAX_BYTES, default 50 MB. */
+export function importMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.TEAMSPIEGEL_IMPORT_MAX_BYTES;
+  if (!value) return IMPORT_MAX_BYTES_DEFAULT;
+  if (!/^\d+$/.test(value) || Number(value) < 1024)
+    throw new Error('TEAMSPIEGEL_IMPORT_MAX_BYTES must be a whole number of bytes, at least 1024');
+  return Number(value);
+}
+
+/**
+ * The organisation an administrator imports into: the root where they hold both org:manage and
+ * people:manage. An import is a full sync of a whole organisation, so nothing less will do.
+ */
+function organisationOfActor(request: FastifyRequest): { rootId: string; actorId: string } {
+  const actor = actorOf(request);
+  const org = scopeOf(actor.grants, 'org:manage').filter(isRootPath);
+  const people = new Set(scopeOf(actor.grants, 'people:manage').filter(isRootPath));
+  const both = org.filter((p) => people.has(p));
+  // An administrator of several organisations imports into the one they belong to.
+  const home = actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead')?.unitPath;
+  const root = both.length === 1 ? both[0] : both.find((p) => home?.startsWith(p));
+  if (!root) throw forbidden();
+  return { rootId: root.split('/')[1]!, actorId: actor.personId };
+}
+
+/** HR import (journey 4): upload for a dry run, read its report, apply it on confirmation. */
+export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+  const { db, clock } = opts;
+  const maxBytes = importMaxBytes();
+  // Multipart only here: streamed, one file per kind, each cut off at the limit.
+  await app.register(multipart, {
+    limits: {
+      fileSize: maxBytes,
+      files: IMPORT_FILE_KINDS.length,
+      fields: 0,
+      parts: IMPORT_FILE_KINDS.length,
+    },
+    throwFileSizeLimit: true,
+  });
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post(
+    '/api/v1/imports',
+    {
+      config: { permission: 'org:manage' },
+      schema: {
+        consumes: ['multipart/form-data'],
+        response: { 201: ImportRun, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { rootId, actorId } = organisationOfActor(request);
+      if (!request.isMultipart())
+        throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
+      const files: ReadFile[] = [];
+      const seen = new Set<string>();
+      try {
+        for await (const part of request.parts()) {
+          const kind = part.fieldname as ImportFileKind;
+          if (part.type !== 'file' || !IMPORT_FILE_KINDS.includes(kind) || seen.has(kind)) {
+            throw badRequest(
+              'import_unexpected_field',
+              `Unexpected part "${part.fieldname}": send at most one file each in the fields units, people and memberships.`,
+            );
+          }
+          seen.add(kind);
+          const chunks: Buffer[] = [];
+          for await (const chunk of part.file) chunks.push(chunk as Buffer);
+          if (part.file.truncated) throw tooLarge(kind, maxBytes);
+          files.push(readImportFile(kind, part.filename || kind, Buffer.concat(chunks)));
+        }
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw tooLarge([...seen].at(-1) ?? 'uploaded', maxBytes);
+        }
+        if (
+          (error as { code?: string }).code === 'FST_PARTS_LIMIT' ||
+          (error as { code?: string }).code === 'FST_FILES_LIMIT' ||
+          (error as { code?: string }).code === 'FST_FIELDS_LIMIT'
+        ) {
+          throw badRequest(
+            'import_unexpected_field',
+            'Send at most one file each in the fields units, people and memberships.',
+          );
+        }
+        throw error;
+      }
+      if (!files.length)
+        throw badRequest(
+          'import_no_files',
+          'Send at least one file: units, people or memberships.',
+        );
+      const now = clock.now();
+      const id = await createDryRun(db, { rootId, actorId, now, today: dateOf(now) }, files);
+      return reply.status(201).send(await runDto(db, await findRun(db, rootId, id)));
+    },
+  );
+
+  r.get(
+    '/api/v1/imports',
+    {
+      config: { permission: 'org:manage' },
+      schema: {
+        querystring: ImportRunsQuery,
+        response: { 200: ImportRunsPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { rootId } = organisationOfActor(request);
+      const { page = 1, pageSize = 25 } = request.query;
+      return listRuns(db, rootId, page, pageSize);
+    },
+  );
+
+  r.get(
+    '/api/v1/imports/:importId',
+    {
+      config: { permission: 'org:manage' },
+      schema: { params: ImportParams, response: { 200: ImportRun, ...errorResponses } },
+    },
+    async (request) => {
+      const { rootId } = organisationOfActor(request);
+      return runDto(db, await findRun(db, rootId, request.params.importId));
+    },
+  );
+
+  r.get(
+    '/api/v1/imports/:importId/changes',
+    {
+      config: { permission: 'org:manage' },
+      schema: {
+        params: ImportParams,
+        querystring: ImportChangesQuery,
+        response: { 200: ImportChangesPage, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { rootId } = organisationOfActor(request);
+      const run = await findRun(db, rootId, request.params.importId);
+      const { kind, page = 1, pageSize = 25 } = request.query;
+      return listChanges(db, run.id, kind, page, pageSize);
+    },
+  );
+
+  r.get(
+    '/api/v1/imports/:importId/rejected.csv',
+    {
+      config: { permission: 'org:manage' },
+      schema: { params: ImportParams, response: { 200: Type.String(), ...errorResponses } },
+    },
+    async (request, reply) => {
+      const { rootId } = organisationOfActor(request);
+      const run = await findRun(db, rootId, request.params.importId);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${run.id}-rejected.csv"`)
+        .send(await rejectedCsv(db, run.id));
+    },
+  );
+
+  r.post(
+    '/api/v1/imports/:importId/apply',
+    {
+      config: { permission: 'org:manage' },
+      schema: {
+        params: ImportParams,
+        body: ApplyImportBody,
+        response: { 200: ImportRun, 202: ImportRun, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { rootId, actorId } = organisationOfActor(request);
+      const now = clock.now();
+      const outcome = await applyRun(
+        db,
+        { rootId, actorId, now, today: dateOf(now) },
+        request.params.importId,
+        request.body.acceptValidPart ?? false,
+      );
+      return reply
+        .status(outcome.status)
+        .send(await runDto(db, await findRun(db, rootId, outcome.runId)));
+    },
+  );
+}

@@ -1,0 +1,461 @@
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import {
+  IMPORT_FILE_KINDS,
+  IMPORT_REJECTED_LISTED,
+  type ImportChange,
+  type ImportChangeKind,
+  type ImportFileKind,
+  type ImportRun,
+  type ImportRunState,
+  type ImportRunSummary,
+  type ImportSummary,
+} from '@teamspiegel/contracts';
+import { planImport, type ImportInput, type ImportPlan } from '@teamspiegel/core';
+import type { Db, ImportRunRow } from '@teamspiegel/db';
+import { sql } from 'kysely';
+import { recordAudit } from '../audit/audit.repository.ts';
+import { neutralise } from '../csv.ts';
+import { conflict, notFound } from '../errors.ts';
+import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
+import { applyPlan } from './import.apply.ts';
+import type { ReadFile, ReadRejection } from './import.read.ts';
+import { loadSnapshot, rosterHash } from './import.snapshot.ts';
+
+/** What a run keeps until it is decided: the valid rows and the keys of the rejected ones. */
+interface StoredInput {
+  input: ImportInput;
+  readRejections: ReadRejection[];
+}
+
+type StoredFile = ImportRun['files'][number] & { sha256: string };
+
+function planFor(db: Db, rootId: string, stored: StoredInput, today: string, keep: string) {
+  return loadSnapshot(db, rootId).then((snapshot) => ({
+    snapshot,
+    plan: planImport({
+      snapshot,
+      input: stored.input,
+      today,
+      readRejections: stored.readRejections,
+      keepPersonIds: new Set([keep]),
+    }),
+  }));
+}
+
+async function touchesFrozen(db: Db, plan: ImportPlan, today: string): Promise<string[]> {
+  const frozen = await frozenUnitIds(db, today);
+  return plan.ops.touchedUnitIds.filter((id) => frozen.has(id));
+}
+
+function auditSummary(files: StoredFile[], summary: ImportSummary, rejected: number) {
+  return {
+    files: files.map((f) => `${f.kind}:${f.name}`).join(', '),
+    hashes: files.map((f) => `${f.kind}:${f.sha256}`).join(', '),
+    rejected,
+    units: `create ${summary.units.create}, change ${summary.units.change}, move ${summary.units.move}, archive ${summary.units.archive}`,
+    people: `create ${summary.people.create}, change ${summary.people.change}, deactivate ${summary.people.deactivate}`,
+    memberships: `add ${summary.memberships.add}, change ${summary.memberships.change}, end ${summary.memberships.end}`,
+  };
+}
+
+/** Clears what a decided run no longer needs: its rows, planned changes and rejected cells. */
+async function clearInput(trx: Db, runId: string): Promise<void> {
+  await trx.updateTable('import_run').set({ input: null }).where('id', '=', runId).execute();
+  await trx.deleteFrom('import_change').where('run_id', '=', runId).execute();
+  await trx
+    .updateTable('import_rejected')
+    .set({ cells: null })
+    .where('run_id', '=', runId)
+    .execute();
+}
+
+/**
+ * A dry run: plans the files against the roster and stores the run with its report; nothing in
+ * the roster changes. Earlier dry runs of the organisation are discarded (their rows cleared).
+ */
+export async function createDryRun(
+  db: Db,
+  ctx: { rootId: string; actorId: string; now: Date; today: string },
+  files: ReadFile[],
+): Promise<string> {
+  const input: ImportInput = {};
+  const readRejections: ReadRejection[] = [];
+  for (const f of files) {
+    if (f.units) input.units = f.units;
+    if (f.people) input.people = f.people;
+    if (f.memberships) input.memberships = f.memberships;
+    readRejections.push(...f.readRejections);
+  }
+  const stored: StoredInput = { input, readRejections };
+  const { snapshot, plan } = await planFor(db, ctx.rootId, stored, ctx.today, ctx.actorId);
+  const frozen = await touchesFrozen(db, plan, ctx.today);
+  const id = randomUUID();
+  const metas: StoredFile[] = IMPORT_FILE_KINDS.flatMap((k) =>
+    files.filter((f) => f.meta.kind === k).map((f) => f.meta),
+  );
+  const cells = new Map<ImportFileKind, Map<number, string[]>>(
+    files.map((f) => [f.meta.kind, f.cellsByLine]),
+  );
+  await db.transaction().execute(async (trx) => {
+    const previous = await trx
+      .selectFrom('import_run')
+      .select('id')
+      .where('organisation_id', '=', ctx.rootId)
+      .where('state', '=', 'dry_run')
+      .execute();
+    for (const p of previous) {
+      await trx
+        .updateTable('import_run')
+        .set({ state: 'discarded' })
+        .where('id', '=', p.id)
+        .execute();
+      await clearInput(trx, p.id);
+    }
+    await trx
+      .insertInto('import_run')
+      .values({
+        id,
+        organisation_id: ctx.rootId,
+        state: 'dry_run',
+        created_at: ctx.now.toISOString(),
+        created_by: ctx.actorId,
+        applied_at: null,
+        files: JSON.stringify(metas),
+        summary: JSON.stringify(plan.summary),
+        rejected_total: plan.rejected.length,
+        touches_frozen: frozen.length ? 1 : 0,
+        roster_hash: rosterHash(snapshot),
+        roster_change_id: null,
+        input: JSON.stringify(stored),
+      })
+      .execute();
+    const rejectedRows = plan.rejected.map((r, seq) => ({
+      run_id: id,
+      seq,
+      file: r.file,
+      line: r.line,
+      code: r.code,
+      text: r.text.slice(0, 500),
+      column_name: r.column ?? null,
+      cells: JSON.stringify(cells.get(r.file)?.get(r.line) ?? []),
+    }));
+    for (let i = 0; i < rejectedRows.length; i += 500)
+      await trx
+        .insertInto('import_rejected')
+        .values(rejectedRows.slice(i, i + 500))
+        .execute();
+    const changeRows = plan.changes.map((c, seq) => ({
+      run_id: id,
+      seq,
+      kind: c.kind,
+      action: c.action,
+      key: c.key.slice(0, 100),
+      label: c.label.slice(0, 400),
+      fields: c.fields ? JSON.stringify(c.fields) : null,
+    }));
+    for (let i = 0; i < changeRows.length; i += 500)
+      await trx
+        .insertInto('import_change')
+        .values(changeRows.slice(i, i + 500))
+        .execute();
+    await recordAudit(trx, ctx.now, {
+      actorId: ctx.actorId,
+      scopePath: snapshot.rootPath,
+      action: 'import.dry_run',
+      targetType: 'import_run',
+      targetId: id,
+      details: auditSummary(metas, plan.summary, plan.rejected.length),
+    });
+  });
+  return id;
+}
+
+const runsQuery = (db: Db) =>
+  db
+    .selectFrom('import_run')
+    .innerJoin('person', 'person.id', 'import_run.created_by')
+    .selectAll('import_run')
+    .select(sql<string>`person.given_name || ' ' || person.family_name`.as('creator'));
+
+export async function findRun(
+  db: Db,
+  rootId: string,
+  id: string,
+): Promise<ImportRunRow & { creator: string }> {
+  const run = await runsQuery(db)
+    .where('import_run.id', '=', id)
+    .where('organisation_id', '=', rootId)
+    .executeTakeFirst();
+  if (!run) throw notFound('This import');
+  // A run handed to four-eyes approval follows its roster change once that was decided.
+  if (run.state === 'pending_approval' && run.roster_change_id && !db.isTransaction) {
+    const change = await db
+      .selectFrom('roster_change')
+      .select('state')
+      .where('id', '=', run.roster_change_id)
+      .executeTakeFirst();
+    if (change && ['rejected', 'withdrawn', 'failed'].includes(change.state)) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('import_run')
+          .set({ state: 'rejected' })
+          .where('id', '=', id)
+          .execute();
+        await clearInput(trx, id);
+      });
+      return { ...run, state: 'rejected', input: null };
+    }
+  }
+  return run;
+}
+
+function publicFiles(files: string): ImportRun['files'] {
+  return (JSON.parse(files) as StoredFile[]).map(({ sha256: _sha, ...f }) => f);
+}
+
+export async function runDto(db: Db, run: ImportRunRow & { creator: string }): Promise<ImportRun> {
+  const rows = await db
+    .selectFrom('import_rejected')
+    .select(['file', 'line', 'code', 'text', 'column_name'])
+    .where('run_id', '=', run.id)
+    .orderBy('seq')
+    .limit(IMPORT_REJECTED_LISTED)
+    .execute();
+  return {
+    id: run.id,
+    state: run.state as ImportRunState,
+    createdAt: run.created_at,
+    createdBy: { id: run.created_by, name: run.creator },
+    ...(run.applied_at && { appliedAt: run.applied_at }),
+    files: publicFiles(run.files),
+    summary: JSON.parse(run.summary) as ImportSummary,
+    rejected: {
+      total: run.rejected_total,
+      rows: rows.map((r) => ({
+        file: r.file as ImportFileKind,
+        line: r.line,
+        reason: {
+          code: r.code as ImportRun['rejected']['rows'][number]['reason']['code'],
+          text: r.text,
+        },
+        ...(r.column_name && { column: r.column_name }),
+      })),
+    },
+    touchesFrozen: run.touches_frozen === 1,
+    ...(run.roster_change_id && { rosterChangeId: run.roster_change_id }),
+  };
+}
+
+export async function listRuns(db: Db, rootId: string, page: number, pageSize: number) {
+  const [rows, total] = await Promise.all([
+    runsQuery(db)
+      .where('organisation_id', '=', rootId)
+      .orderBy('created_at', 'desc')
+      .orderBy('import_run.id')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    db
+      .selectFrom('import_run')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('organisation_id', '=', rootId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const items: ImportRunSummary[] = rows.map((r) => ({
+    id: r.id,
+    state: r.state as ImportRunState,
+    createdAt: r.created_at,
+    createdBy: { id: r.created_by, name: r.creator },
+    ...(r.applied_at && { appliedAt: r.applied_at }),
+    files: publicFiles(r.files).map((f) => ({ kind: f.kind, name: f.name })),
+    summary: JSON.parse(r.summary) as ImportSummary,
+    rejectedTotal: r.rejected_total,
+  }));
+  return { items, total: Number(total.n), page, pageSize };
+}
+
+export async function listChanges(
+  db: Db,
+  runId: string,
+  kind: ImportChangeKind | undefined,
+  page: number,
+  pageSize: number,
+) {
+  let q = db.selectFrom('import_change').where('run_id', '=', runId);
+  if (kind) q = q.where('kind', '=', kind);
+  const [rows, total] = await Promise.all([
+    q
+      .select(['kind', 'action', 'key', 'label', 'fields'])
+      .orderBy('seq')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  const items: ImportChange[] = rows.map((r) => ({
+    kind: r.kind as ImportChange['kind'],
+    action: r.action as ImportChange['action'],
+    key: r.key,
+    label: r.label,
+    ...(r.fields && { fields: JSON.parse(r.fields) as ImportChange['fields'] }),
+  }));
+  return { items, total: Number(total.n), page, pageSize };
+}
+
+/** The rejected rows as CSV: file, line, reason, then the row's cells, every cell neutralised. */
+export async function rejectedCsv(db: Db, runId: string): Promise<string> {
+  const rows = await db
+    .selectFrom('import_rejected')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('seq')
+    .execute();
+  const width = Math.max(
+    0,
+    ...rows.map((r) => (r.cells ? (JSON.parse(r.cells) as string[]).length : 0)),
+  );
+  const header = [
+    'file',
+    'line',
+    'reason',
+    ...Array.from({ length: width }, (_, i) => `cell_${i + 1}`),
+  ];
+  const body = rows.map((r) => [
+    r.file,
+    String(r.line),
+    `${r.code}: ${r.text}`,
+    ...(r.cells ? (JSON.parse(r.cells) as string[]) : []),
+  ]);
+  return stringify(
+    [header, ...body].map((row) => row.map(neutralise)),
+    { delimiter: ';', bom: true },
+  );
+}
+
+export type ApplyOutcome = { status: 200 | 202; runId: string };
+
+/**
+ * Applies a dry run in one transaction, or hands it to four-eyes approval when it touches a
+ * frozen roster. Refuses a run with rejected rows unless the valid part is accepted, and a run
+ * planned against a roster that has changed since.
+ */
+export async function applyRun(
+  db: Db,
+  ctx: { rootId: string; actorId: string; now: Date; today: string },
+  runId: string,
+  acceptValidPart: boolean,
+): Promise<ApplyOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const run = await findRun(trx, ctx.rootId, runId);
+    if (run.state !== 'dry_run' || run.input === null)
+      throw conflict(
+        'import_state_conflict',
+        `This import is ${run.state.replace('_', ' ')}; only a dry run can be applied.`,
+      );
+    if (run.rejected_total > 0 && !acceptValidPart)
+      throw conflict(
+        'import_has_rejections',
+        `This import has ${run.rejected_total} rejected rows; apply it with acceptValidPart to import only the valid rows.`,
+      );
+    const stored = JSON.parse(run.input) as StoredInput;
+    const { snapshot, plan } = await planFor(trx, ctx.rootId, stored, ctx.today, run.created_by);
+    if (rosterHash(snapshot) !== run.roster_hash)
+      throw conflict(
+        'import_stale',
+        'The organisation changed since this dry run. Start a new dry run with the same files.',
+      );
+    const files = JSON.parse(run.files) as StoredFile[];
+    const details = auditSummary(files, plan.summary, plan.rejected.length);
+    const frozen = await touchesFrozen(trx, plan, ctx.today);
+    if (frozen.length) {
+      const changeId = await proposeRosterChange(trx, {
+        organisationPath: snapshot.rootPath,
+        kind: 'import',
+        summary: `HR import (${files.map((f) => f.name).join(', ')}): units ${details.units}; people ${details.people}; memberships ${details.memberships}`,
+        payload: { importId: run.id },
+        unitIds: frozen,
+        proposedBy: ctx.actorId,
+        at: ctx.now,
+      });
+      await trx
+        .updateTable('import_run')
+        .set({ state: 'pending_approval', roster_change_id: changeId, touches_frozen: 1 })
+        .where('id', '=', run.id)
+        .execute();
+      await recordAudit(trx, ctx.now, {
+        actorId: ctx.actorId,
+        scopePath: snapshot.rootPath,
+        action: 'import.proposed',
+        targetType: 'import_run',
+        targetId: run.id,
+        details: { ...details, rosterChangeId: changeId },
+      });
+      return { status: 202 as const, runId: run.id };
+    }
+    await applyPlan(trx, plan, { rootId: ctx.rootId, now: ctx.now });
+    await trx
+      .updateTable('import_run')
+      .set({
+        state: 'applied',
+        applied_at: ctx.now.toISOString(),
+        summary: JSON.stringify(plan.summary),
+      })
+      .where('id', '=', run.id)
+      .execute();
+    await clearInput(trx, run.id);
+    await recordAudit(trx, ctx.now, {
+      actorId: ctx.actorId,
+      scopePath: snapshot.rootPath,
+      action: 'import.applied',
+      targetType: 'import_run',
+      targetId: run.id,
+      details,
+    });
+    return { status: 200 as const, runId: run.id };
+  });
+}
+
+/**
+ * Applies an approved import (four eyes) in the approval's transaction: re-planned against the
+ * roster as it is now, so what was approved never overwrites a change made meanwhile.
+ */
+export async function applyApproved(
+  trx: Db,
+  importId: string,
+  ctx: { at: Date; approverId: string; rosterChangeId: string },
+): Promise<void> {
+  const run = await trx
+    .selectFrom('import_run')
+    .selectAll()
+    .where('id', '=', importId)
+    .executeTakeFirst();
+  if (!run || run.state !== 'pending_approval' || run.input === null)
+    throw conflict('import_state_conflict', 'This import is no longer waiting for approval.');
+  const stored = JSON.parse(run.input) as StoredInput;
+  const today = ctx.at.toISOString().slice(0, 10);
+  const { snapshot, plan } = await planFor(trx, run.organisation_id, stored, today, run.created_by);
+  await applyPlan(trx, plan, { rootId: run.organisation_id, now: ctx.at });
+  await trx
+    .updateTable('import_run')
+    .set({
+      state: 'applied',
+      applied_at: ctx.at.toISOString(),
+      summary: JSON.stringify(plan.summary),
+    })
+    .where('id', '=', run.id)
+    .execute();
+  await clearInput(trx, run.id);
+  const files = JSON.parse(run.files) as StoredFile[];
+  await recordAudit(trx, ctx.at, {
+    actorId: ctx.approverId,
+    scopePath: snapshot.rootPath,
+    action: 'import.applied',
+    targetType: 'import_run',
+    targetId: run.id,
+    details: {
+      ...auditSummary(files, plan.summary, plan.rejected.length),
+      rosterChangeId: ctx.rosterChangeId,
+    },
+  });
+}

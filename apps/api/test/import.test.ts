@@ -1,0 +1,406 @@
+import { Readable } from 'node:stream';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ImportChangesPage, ImportRun } from '@teamspiegel/contracts';
+import { withTestApp } from './helpers.ts';
+import { openWave } from './pulse-support.ts';
+import { auditEvents, browserAs, type Browser, tableSnapshot, unitIdByCode } from './support.ts';
+
+type Files = Partial<Record<string, string | Buffer>>;
+
+const BOUNDARY = '----teamspiegel-import-test';
+
+/** A multipart/form-data body with one file per field, as a browser's form upload sends it. */
+function multipart(files: Files): Buffer {
+  const parts: Buffer[] = [];
+  for (const [field, content] of Object.entries(files)) {
+    if (content === undefined) continue;
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+  return Buffer.concat(parts);
+}
+
+function headersOf(b: Browser): Record<string, string> {
+  return {
+    cookie: b.cookie ?? '',
+    origin: b.origin,
+    'x-csrf-token': b.csrf ?? '',
+    'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+  };
+}
+
+async function upload(t: { app: import('fastify').FastifyInstance }, b: Browser, files: Files) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/imports',
+    headers: headersOf(b),
+    payload: multipart(files),
+  });
+}
+
+const UNITS = `\uFEFFeenheidscode;naam;soort;bovenliggende_eenheid
+IMP-D;District Import;district;NL
+IMP-B;Basisteam Import;basisteam;IMP-D
+IMP-T1;Team Import 1;team;IMP-B
+IMP-T2;Team Import 2;team;IMP-B
+`;
+const PEOPLE = (admin: string) => `personeelsnummer,voornaam,achternaam,e-mail,taal
+${admin}
+I001,Anna,Jansen,anna.jansen@politie.nl,nl
+I002,Bram,de Vries,bram.devries@politie.nl,en
+I003,Chris,Peeters,chris.peeters@politie.nl,nl-BE
+`;
+const MEMBERSHIPS = `personeelsnummer;eenheidscode;rol;begindatum;einddatum
+I001;IMP-T1;lid;01-01-2026;
+I002;IMP-T1;leidinggevende;1-1-2026;
+I003;IMP-T2;lid;2026-01-01;31.12.2026
+`;
+
+async function adminRow(t: { db: import('@teamspiegel/db').Db }): Promise<string> {
+  const p = await t.db
+    .selectFrom('person')
+    .innerJoin('account', 'account.person_id', 'person.id')
+    .select(['employee_number', 'given_name', 'family_name', 'email', 'language'])
+    .where('account.username', '=', 'demo-admin')
+    .executeTakeFirstOrThrow();
+  return [p.employee_number, p.given_name, p.family_name, p.email, p.language].join(',');
+}
+
+const roster = async (db: import('@teamspiegel/db').Db) =>
+  [
+    await tableSnapshot(db, 'unit'),
+    await tableSnapshot(db, 'person'),
+    await tableSnapshot(db, 'membership'),
+  ].join('|');
+
+const flow = suite('import: dry run, apply, second run');
+const t = withTestApp(flow);
+
+flow('a dry run changes nothing; apply creates; the same files again change nothing', async () => {
+  const admin = await browserAs(t.app, 'demo-admin');
+  const before = await roster(t.db);
+  const files = { units: UNITS, people: PEOPLE(await adminRow(t)), memberships: MEMBERSHIPS };
+  const dry = await upload(t, admin, files);
+  assert.is(dry.statusCode, 201, dry.body);
+  const run = dry.json<ImportRun>();
+  assert.is(run.state, 'dry_run');
+  assert.equal(run.rejected.total, 0, JSON.stringify(run.rejected.rows));
+  assert.is(run.summary.units.create, 4);
+  assert.is(run.summary.people.create, 3);
+  assert.is(run.summary.memberships.add, 3);
+  assert.ok(
+    run.summary.people.deactivate > 0,
+    'demo people missing from the file are to be deactivated',
+  );
+  assert.equal(
+    run.files.map((f) => [f.kind, f.delimiter, f.hadBom, f.rows]),
+    [
+      ['units', ';', true, 4],
+      ['people', ',', false, 4],
+      ['memberships', ';', false, 3],
+    ],
+  );
+  assert.is(await roster(t.db), before, 'a dry run writes nothing to the roster');
+
+  const changes = await admin.get(`/api/v1/imports/${run.id}/changes?kind=unit&pageSize=100`);
+  const page = changes.json<ImportChangesPage>();
+  assert.ok(page.items.some((c) => c.action === 'create' && c.key === 'IMP-T1'));
+
+  const applied = await admin.post(`/api/v1/imports/${run.id}/apply`, {});
+  assert.is(applied.statusCode, 200, applied.body);
+  assert.is(applied.json<ImportRun>().state, 'applied');
+  const t1 = await unitIdByCode(t.db, 'IMP-T1');
+  const members = await t.db
+    .selectFrom('membership')
+    .selectAll()
+    .where('unit_id', '=', t1)
+    .execute();
+  assert.is(members.length, 2);
+  const ended = await t.db
+    .selectFrom('membership')
+    .innerJoin('person', 'person.id', 'membership.person_id')
+    .select('membership.left_on')
+    .where('person.employee_number', '=', 'I003')
+    .executeTakeFirstOrThrow();
+  assert.is(ended.left_on, '2027-01-01', 'the end date in the file is the last day as a member');
+
+  // Applied runs keep no row contents.
+  const stored = await t.db
+    .selectFrom('import_run')
+    .select('input')
+    .where('id', '=', run.id)
+    .executeTakeFirstOrThrow();
+  assert.is(stored.input, null);
+  const again = await admin.post(`/api/v1/imports/${run.id}/apply`, {});
+  assert.is(again.json<{ code: string }>().code, 'import_state_conflict');
+
+  const second = (await upload(t, admin, files)).json<ImportRun>();
+  assert.equal(second.summary, {
+    units: { create: 0, change: 0, move: 0, archive: 0, unchanged: 4 },
+    people: { create: 0, change: 0, deactivate: 0, unchanged: 4 },
+    memberships: { add: 0, end: 0, change: 0, unchanged: 3 },
+  });
+
+  const audits = await auditEvents(t.db, 'import.applied');
+  assert.is(audits.length, 1);
+  const details = audits[0]!.details;
+  assert.match(details, /units:units.csv/);
+  assert.match(details, /[0-9a-f]{64}/);
+  assert.not.match(
+    details,
+    /Jansen|anna\.jansen/,
+    'the audit holds counts, names of files and hashes, no rows',
+  );
+  assert.is((await auditEvents(t.db, 'import.dry_run')).length, 2);
+
+  const history = await admin.get('/api/v1/imports');
+  assert.is(history.json<{ total: number }>().total, 2);
+});
+
+flow.run();
+
+const rejections = suite('import: rejected rows and file-level errors');
+const r = withTestApp(rejections);
+
+rejections(
+  'every rejected row is listed with its line and reason; apply needs acceptValidPart',
+  async () => {
+    const admin = await browserAs(r.app, 'demo-admin');
+    const units = `unit_code;name;kind;parent_code
+X-D;District X;district;NL
+X-T;Team X;team;X-D
+X-T;Team X again;team;X-D
+X-A;Loop A;district;X-B
+X-B;Loop B;district;X-A
+X-F;=HYPERLINK("http://evil");team;X-D
+X-K;Kind;peloton;X-D
+`;
+    const people = `employee_number;given_name;family_name;email;language
+${(await adminRow(r)).replaceAll(',', ';')}
+R1;Ria;Bos;ria.bos@politie.nl;nl
+R2;Rob;Bos;not-an-email;nl
+R3;Rik;Bos;rik@politie.nl;fr
+R4;;Bos;r4@politie.nl;nl
+R5;Roos;Bos;r5@politie.nl;nl
+R5;Roos;Bos;r5b@politie.nl;nl
+`;
+    const memberships = `employee_number;unit_code;role;start;end
+R1;X-D;member;01-01-2026;
+R1;NOPE;member;01-01-2026;
+R1;GONE;lead;01-01-2026;
+R1;X-D;boss;01-01-2026;
+R1;X-D;member;31-02-2026;
+R1;X-D;member;01-03-2026;28-02-2026
+`;
+    const before = await roster(r.db);
+    const response = await upload(r, admin, { units, people, memberships });
+    assert.is(response.statusCode, 201, response.body);
+    const run = response.json<ImportRun>();
+    const got = run.rejected.rows.map((x) => `${x.file}:${x.line}:${x.reason.code}`);
+    assert.equal(got, [
+      'units:3:duplicate_unit_code',
+      'units:4:duplicate_unit_code',
+      'units:5:unit_cycle',
+      'units:6:unit_cycle',
+      'units:7:formula_cell',
+      'units:8:unknown_kind',
+      'people:4:invalid_email',
+      'people:5:unknown_language',
+      'people:6:missing_field',
+      'people:7:duplicate_employee_number',
+      'people:8:duplicate_employee_number',
+      'memberships:3:unknown_team',
+      'memberships:4:lead_of_unknown_team',
+      'memberships:5:unknown_role',
+      'memberships:6:invalid_date',
+      'memberships:7:end_before_start',
+    ]);
+    assert.is(run.rejected.total, got.length);
+
+    const refused = await admin.post(`/api/v1/imports/${run.id}/apply`, {});
+    assert.is(refused.statusCode, 409);
+    assert.is(refused.json<{ code: string }>().code, 'import_has_rejections');
+    assert.is(await roster(r.db), before);
+
+    const csv = await admin.get(`/api/v1/imports/${run.id}/rejected.csv`);
+    assert.is(csv.statusCode, 200);
+    assert.match(csv.headers['content-type'] as string, /text\/csv/);
+    assert.match(csv.body, /'=HYPERLINK/, 'the formula cell is shown neutralised');
+    assert.not.match(csv.body, /;=HYPERLINK/);
+    assert.match(csv.body, /units;7;"?formula_cell/);
+
+    const applied = await admin.post(`/api/v1/imports/${run.id}/apply`, { acceptValidPart: true });
+    assert.is(applied.statusCode, 200, applied.body);
+    assert.ok(await unitIdByCode(r.db, 'X-D'));
+    const formula = await r.db
+      .selectFrom('unit')
+      .select('id')
+      .where('name', 'like', '%HYPERLINK%')
+      .execute();
+    assert.is(formula.length, 0, 'a formula is never stored');
+  },
+);
+
+rejections('a roster changed since the dry run is refused as stale', async () => {
+  const admin = await browserAs(r.app, 'demo-admin');
+  const run = (await upload(r, admin, { units: UNITS })).json<ImportRun>();
+  await r.db
+    .updateTable('unit')
+    .set({ name: 'Renamed meanwhile' })
+    .where('code', '=', 'X-D')
+    .execute();
+  assert.is(run.state, 'dry_run', JSON.stringify(run));
+  const response = await admin.post(`/api/v1/imports/${run.id}/apply`, { acceptValidPart: true });
+  assert.is(response.statusCode, 409, response.body);
+  assert.is(response.json<{ code: string }>().code, 'import_stale');
+});
+
+rejections('file-level problems are a 4xx with a code and a message, never a crash', async () => {
+  const admin = await browserAs(r.app, 'demo-admin');
+  const cases: [Files, number, string, RegExp][] = [
+    [{}, 400, 'import_no_files', /at least one file/],
+    [{ units: '' }, 400, 'import_empty_file', /empty/],
+    [{ units: 'unit_code;name;kind;parent_code\n' }, 400, 'import_empty_file', /no rows/],
+    [
+      { people: Buffer.from('\uFEFFpersoneelsnummer;voornaam\nP1;Anna\n', 'utf16le') },
+      400,
+      'import_not_utf8',
+      /UTF-16/,
+    ],
+    [
+      {
+        people: Buffer.from(
+          'personeelsnummer;voornaam;achternaam;e-mail\nP1;Ren\xe9;M\xfcller;a@b.nl\n',
+          'latin1',
+        ),
+      },
+      400,
+      'import_not_utf8',
+      /Windows-1252.*UTF-8/,
+    ],
+    [
+      { memberships: 'personeelsnummer;einddatum\nP1;01-01-2026\n' },
+      400,
+      'import_missing_columns',
+      /unit_code \(eenheidscode\), role \(rol\), start \(begindatum\)/,
+    ],
+    [
+      { units: 'unit_code\tname\tkind\tparent_code\nA\tB\tteam\tNL\n' },
+      400,
+      'import_unknown_delimiter',
+      /semicolon or comma/,
+    ],
+    [{ teams: 'a;b\n1;2\n' }, 400, 'import_unexpected_field', /units, people and memberships/],
+  ];
+  for (const [files, status, code, message] of cases) {
+    const response = await upload(r, admin, files);
+    assert.is(response.statusCode, status, `${code}: ${response.body}`);
+    const body = response.json<{ code: string; message: string }>();
+    assert.is(body.code, code);
+    assert.match(body.message, message);
+  }
+});
+
+rejections('a 200 MB upload gets 413 with a message, read only up to the limit', async () => {
+  const admin = await browserAs(r.app, 'demo-admin');
+  const total = 200 * 1024 * 1024;
+  let produced = 0;
+  const line = Buffer.from('P1;Anna;Jansen;anna@politie.nl;nl\n'.repeat(2000));
+  const head = Buffer.from(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="people"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\npersoneelsnummer;voornaam;achternaam;e-mail;taal\n`,
+  );
+  const body = Readable.from(
+    (function* () {
+      yield head;
+      while (produced < total) {
+        produced += line.length;
+        yield line;
+      }
+      yield Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
+    })(),
+  );
+  const response = await r.app.inject({
+    method: 'POST',
+    url: '/api/v1/imports',
+    headers: headersOf(admin),
+    payload: body,
+  });
+  assert.is(response.statusCode, 413);
+  const error = response.json<{ code: string; message: string }>();
+  assert.is(error.code, 'import_too_large');
+  assert.match(error.message, /50 MB/);
+});
+
+rejections.run();
+
+const frozen = suite('import: a frozen roster goes to four eyes');
+const f = withTestApp(frozen);
+
+frozen(
+  'an import touching an open wave waits for a second administrator, whose approval applies it',
+  async () => {
+    await openWave(f);
+    const admin = await browserAs(f.app, 'demo-admin');
+    const units = await f.db
+      .selectFrom('unit as u')
+      .leftJoin('unit as p', 'p.id', 'u.parent_id')
+      .select(['u.code', 'u.name', 'u.kind', 'p.code as parent'])
+      .where('u.path', 'like', `/${await unitIdByCode(f.db, 'NL')}/%`)
+      .where('u.archived_at', 'is', null)
+      .execute();
+    const parentOfNew = units.find((u) => u.kind === 'basisteam')!.code;
+    const csv = [
+      'unit_code;name;kind;parent_code',
+      ...units.map((u) => [u.code, u.name, u.kind, u.parent ?? ''].join(';')),
+      `F-NEW;Nieuw team;team;${parentOfNew}`,
+    ].join('\n');
+    const run = (await upload(f, admin, { units: csv })).json<ImportRun>();
+    assert.equal(run.rejected.rows, []);
+    assert.is(run.summary.units.create, 1);
+    assert.ok(run.touchesFrozen);
+    const proposed = await admin.post(`/api/v1/imports/${run.id}/apply`, {});
+    assert.is(proposed.statusCode, 202, proposed.body);
+    const pending = proposed.json<ImportRun>();
+    assert.is(pending.state, 'pending_approval');
+    assert.ok(pending.rosterChangeId);
+    assert.is(
+      (await f.db.selectFrom('unit').select('id').where('code', '=', 'F-NEW').execute()).length,
+      0,
+    );
+
+    const second = await browserAs(f.app, 'demo-admin-2');
+    const approved = await second.post(
+      `/api/v1/roster-changes/${pending.rosterChangeId}/approve`,
+      {},
+    );
+    assert.is(approved.statusCode, 200, approved.body);
+    assert.ok(await unitIdByCode(f.db, 'F-NEW'));
+    const done = (await admin.get(`/api/v1/imports/${run.id}`)).json<ImportRun>();
+    assert.is(done.state, 'applied');
+    assert.is((await auditEvents(f.db, 'import.proposed')).length, 1);
+    assert.is((await auditEvents(f.db, 'import.applied')).length, 1);
+  },
+);
+
+frozen.run();
+
+const perm = suite('import: permissions');
+const p = withTestApp(perm);
+
+perm('only administrators of the whole organisation may import', async () => {
+  for (const username of ['demo-hr', 'demo-lead', 'demo-officer']) {
+    const b = await browserAs(p.app, username);
+    const response = await upload(p, b, { units: UNITS });
+    assert.is(response.statusCode, 403, username);
+    assert.is((await b.get('/api/v1/imports')).statusCode, 403, username);
+  }
+});
+
+perm.run();
