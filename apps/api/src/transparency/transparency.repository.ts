@@ -113,12 +113,15 @@ export async function listTransparentWaves(
   db: Db,
   organisations: ReadonlySet<string>,
 ): Promise<TransparencyWave[]> {
+  if (organisations.size === 0) return [];
+  // A root path is '/<uuid>/': no LIKE wildcard in it, so the prefix match is exact.
   const rows = await wavesQuery(db)
+    .where((eb) => eb.or([...organisations].map((org) => eb('unit.path', 'like', `${org}%`))))
     .orderBy('wave.opens_on', 'desc')
     .orderBy('wave.sequence', 'desc')
     .limit(500)
     .execute();
-  return rows.filter((r) => organisations.has(organisationOf(r.rootPath))).map(toTransparencyWave);
+  return rows.map(toTransparencyWave);
 }
 
 /** The root unit id of an organisation path ('/id/'). */
