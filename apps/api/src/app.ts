@@ -6,7 +6,7 @@ import { auditRoutes } from './audit/audit.routes.ts';
 import { contentRoutes } from './collection/content.routes.ts';
 import { officerRoutes } from './collection/officer.routes.ts';
 import { programmeRoutes } from './collection/programmes.routes.ts';
-import { schedulerPlugin } from './collection/scheduler.ts';
+import { createScheduler, schedulerPlugin, type Scheduler } from './collection/scheduler.ts';
 import { submitRoutes } from './collection/submit.routes.ts';
 import { waveRoutes } from './collection/waves.routes.ts';
 import { createWaveRunner, type WaveRunner } from './collection/waves.service.ts';
@@ -17,6 +17,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { healthRoutes } from './health.routes.ts';
 import { importRoutes } from './import/import.routes.ts';
+import { createMetrics, httpMetricsPlugin, metricsRoutes } from './metrics/metrics.ts';
 import { meRoutes } from './me/me.routes.ts';
 import { unitRoutes } from './org/units.routes.ts';
 import { membershipRoutes } from './people/memberships.routes.ts';
@@ -30,6 +31,7 @@ import { settingsRoutes } from './settings/settings.routes.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import { actionRoutes } from './results/actions.routes.ts';
 import { resultsRoutes } from './results/results.routes.ts';
+import { runRetention } from './retention/retention.service.ts';
 import { rosterRoutes } from './roster/roster.routes.ts';
 import { readWebBuild, webRoutes } from './web/web.routes.ts';
 import { transparencyRoutes } from './transparency/transparency.routes.ts';
@@ -38,6 +40,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The wave lifecycle: prepare, open, close, the scheduler's tick. */
     waves: WaveRunner;
+    /** The schedule's runs (waves, then the daily retention) and when it last ran. */
+    scheduler: Scheduler;
   }
 }
 
@@ -105,11 +109,26 @@ export async function buildApp({
   const deps = { db, config, clock };
   const waves = createWaveRunner({ db, clock, config, log: app.log, keySource });
   app.decorate('waves', waves);
+  const scheduler = createScheduler({
+    waves,
+    clock,
+    log: app.log,
+    intervalMs: config.schedulerIntervalMs,
+    daily: async () => {
+      const report = await runRetention({ db, clock });
+      if (report.resultsRemoved.length || report.commentsRemoved.length) {
+        app.log.info(report, 'retention removed expired results and comments');
+      }
+    },
+  });
+  app.decorate('scheduler', scheduler);
+  const metrics = createMetrics({ db, scheduler: scheduler.status });
   // The logged-in API: cookies, sessions, CSRF and permissions live only in this context.
   await app.register(async (api) => {
     await api.register(sessionPlugin, deps);
     await api.register(authzPlugin, deps);
-    await api.register(healthRoutes, deps);
+    await api.register(httpMetricsPlugin, { metrics });
+    await api.register(healthRoutes, { ...deps, scheduler: scheduler.status });
     await api.register(openapiRoutes);
     await api.register(authRoutes, deps);
     await api.register(meRoutes, deps);
@@ -137,7 +156,9 @@ export async function buildApp({
   });
   // Anonymous submission: a sibling context, so no cookie, session or CSRF plugin runs there.
   await app.register(submitRoutes, deps);
-  await app.register(schedulerPlugin, { waves, intervalMs: config.schedulerIntervalMs });
+  // Operations: outside both contexts, with its own bearer token and no session.
+  await app.register(metricsRoutes, { config, metrics });
+  await app.register(schedulerPlugin, { scheduler, waves, intervalMs: config.schedulerIntervalMs });
   await app.register(webRoutes, { build: web });
   return app;
 }

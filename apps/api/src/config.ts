@@ -52,6 +52,11 @@ const ConfigSchema = Type.Object({
   schedulerIntervalMs: Type.Integer({ minimum: 0 }),
   /** Threads generating signing keys. */
   keyWorkers: Type.Integer({ minimum: 1, maximum: 16 }),
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics; null turns the endpoint off (404).
+   * At least 32 characters: it guards operational data, and a short one is guessed.
+   */
+  metricsToken: Type.Union([Type.String({ minLength: 32 }), Type.Null()]),
   /** The code the server runs, shown on the transparency page. */
   codeVersion: Type.Object({
     version: Type.Union([Type.String(), Type.Null()]),
@@ -153,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyDir: resolve(env.TEAMSPIEGEL_KEY_DIR ?? join(dataDir, 'keys')),
     schedulerIntervalMs: integer(env.TEAMSPIEGEL_SCHEDULER_INTERVAL_MS, 60_000),
     keyWorkers: integer(env.TEAMSPIEGEL_KEY_WORKERS, 2),
+    metricsToken: env.TEAMSPIEGEL_METRICS_TOKEN || null,
     codeVersion: codeVersion(env),
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -13,6 +13,7 @@ const PUBLIC = new Set([
   '/api/v1/auth/csrf',
   '/api/v1/openapi.json',
   '/api/v1/health',
+  '/api/v1/health/ready',
 ]);
 
 test('every registered route declares a known permission', () => {
@@ -23,7 +24,7 @@ test('every registered route declares a known permission', () => {
   }
 });
 
-test('only login, csrf, openapi and health are public under /api', () => {
+test('only login, csrf, openapi and health (liveness, readiness) are public under /api', () => {
   const publicApi = t.app.routePermissions
     .filter((r) => r.url.startsWith('/api/') && r.permission === 'public')
     .map((r) => r.url);

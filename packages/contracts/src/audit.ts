@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   // --- issue 6: settings ---
   'settings.changed',
   // --- issue 6: retention ---
+  'retention.purged',
   // --- issue 6: works council audit ---
   'audit.exported',
 ] as const;

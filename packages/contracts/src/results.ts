@@ -149,13 +149,18 @@ export const PublishedNode = Type.Object(
     themes: Type.Array(ThemeResult),
     items: Type.Array(ItemResult),
     recommendation: Type.Union([Recommendation, Suppressed]),
-    /** Comments only for groups with R >= K_comment; else they are shown at `movedTo`. */
+    /**
+     * Comments only for groups with R >= K_comment; else they are shown at `movedTo`. `removed`
+     * once the organisation's retention period for comments has passed (the one change a frozen
+     * publication gets: a removal, never a new number).
+     */
     comments: Type.Union([
       Type.Object({ texts: Type.Array(Type.String()) }, { additionalProperties: false }),
       Type.Object(
         { suppressed: Type.Literal(true), movedTo: Type.Optional(NodeId) },
         { additionalProperties: false },
       ),
+      Type.Object({ removed: Type.Literal(true) }, { additionalProperties: false }),
     ]),
   },
   { additionalProperties: false },

@@ -37,6 +37,7 @@ import type { Clock } from '../clock.ts';
 import { allItems } from '../collection/catalogue.ts';
 import { parseJsonArray } from '../collection/waves.repository.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { resultsRemoved, resultsRemovedError } from '../retention/retention.service.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import type { Actor } from '../access.repository.ts';
@@ -125,7 +126,7 @@ function viewerFor(actor: Actor): Viewer {
 /** Closed wave or 403: an open or unknown wave is refused like a node one may not see (A30). */
 async function closedWave(db: Db, waveId: string, period: Period): Promise<ClosedWave> {
   const wave = await findClosedWave(db, waveId);
-  if (!wave) throw forbidden();
+  if (!wave) throw (await resultsRemoved(db, waveId)) ? resultsRemovedError() : forbidden();
   // Said plainly, not as a 403: that a wave has no quarter yet is the same for everyone.
   if (period === 'quarter' && !(await hasPeriod(db, waveId, period))) {
     throw notFound('A quarter view of this wave');

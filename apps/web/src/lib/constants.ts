@@ -63,6 +63,7 @@ const auditActions: Record<AuditAction, true> = {
   'results.viewed': true,
   'results.exported': true,
   'results.action_saved': true,
+  'retention.purged': true,
   'settings.changed': true,
   'roster_change.proposed': true,
   'roster_change.approved': true,

@@ -455,6 +455,7 @@ export const en: Messages = {
   'action.results.viewed': 'Results viewed',
   'action.results.exported': 'Results exported',
   'action.results.action_saved': 'Team action saved',
+  'action.retention.purged': 'Removed after the retention period',
   'audit.targetType.programme': 'Programme',
   'audit.targetType.wave': 'Wave',
 

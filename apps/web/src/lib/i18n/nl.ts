@@ -455,6 +455,7 @@ export const nl = {
   'action.results.viewed': 'Resultaten bekeken',
   'action.results.exported': 'Resultaten geëxporteerd',
   'action.results.action_saved': 'Teamactie opgeslagen',
+  'action.retention.purged': 'Verwijderd na de bewaartermijn',
   'audit.targetType.programme': 'Programma',
   'audit.targetType.wave': 'Meting',
 
