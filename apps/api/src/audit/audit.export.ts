@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AuditEvent, AuditExportQuery } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
-import { neutralise } from '../results/export.ts';
+import { neutralise } from '../csv.ts';
 import { auditBatches } from './audit.repository.ts';
 
 export const AUDIT_CSV_COLUMNS = [
