@@ -9,6 +9,7 @@ import type {
   ContentPackCheck,
   MyWaves,
   OrganisationSettings,
+  Programme,
   SettingsView,
   SupportLinks,
 } from '@teamspiegel/contracts';
@@ -92,6 +93,36 @@ test("officers read items with the organisation's word for a lead and see its su
   assert.ok(lead.length > 0, texts.join(' | '));
   assert.not.ok(
     texts.some((text) => text.includes('{lead}') || /leidinggevende|team lead/.test(text)),
+  );
+});
+
+test("a programme created without cadence, window or comment question takes the organisation's defaults", async () => {
+  const zoneId = await unitIdByCode(t.db, 'BE-SCH');
+  // One programme per organisation: the zone's demo programme makes way for a new one.
+  await t.db
+    .updateTable('programme')
+    .set({ archived_at: '2026-11-22T08:00:00.000Z' })
+    .where('root_unit_id', '=', zoneId)
+    .execute();
+  const view = (await admin.get(`/api/v1/settings?organisationId=${zoneId}`)).json<SettingsView>();
+  const saved = await admin.request('PUT', '/api/v1/settings', {
+    organisationId: zoneId,
+    settings: {
+      ...view.settings,
+      programmeDefaults: { cadenceDays: 21, windowDays: 10, commentQuestion: false },
+    },
+  });
+  assert.is(saved.statusCode, 200, saved.body);
+  const created = await admin.post('/api/v1/programmes', {
+    rootUnitId: zoneId,
+    name: 'Zone, om de drie weken',
+    firstOpensOn: '2026-12-07',
+  });
+  assert.is(created.statusCode, 201, created.body);
+  const programme = created.json<Programme>();
+  assert.equal(
+    [programme.cadenceDays, programme.windowDays, programme.commentQuestion],
+    [21, 10, false],
   );
 });
 

@@ -50,9 +50,10 @@ export const CreateProgrammeBody = Type.Object(
     rootUnitId: Id,
     name: Type.String({ minLength: 1, maxLength: 120 }),
     firstOpensOn: DateOnly,
-    cadenceDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 91, default: 28 })),
-    windowDays: Type.Optional(Type.Integer({ minimum: 3, maximum: 28, default: 14 })),
-    commentQuestion: Type.Optional(Type.Boolean({ default: true })),
+    // Left out, each is the organisation's programme default (its settings).
+    cadenceDays: Type.Optional(Type.Integer({ minimum: 7, maximum: 91 })),
+    windowDays: Type.Optional(Type.Integer({ minimum: 3, maximum: 28 })),
+    commentQuestion: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

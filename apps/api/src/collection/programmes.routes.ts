@@ -15,6 +15,7 @@ import { AppError, conflict } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { unitInScope } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
 import { insertPlannedWave } from './waves.service.ts';
 import { parseJsonArray } from './waves.repository.ts';
 
@@ -119,13 +120,14 @@ export function programmeRoutes(app: FastifyInstance, opts: { db: Db; clock: Clo
         if (existing) {
           throw conflict('conflict', 'This organisation already has a pulse programme.');
         }
+        const defaults = (await settingsFor(trx, organisationIdOf(root.path))).programmeDefaults;
         const ids = await createProgramme(trx, clock, {
           rootUnitId: root.id,
           name: body.name,
           firstOpensOn: body.firstOpensOn,
-          cadenceDays: body.cadenceDays ?? 28,
-          windowDays: body.windowDays ?? 14,
-          commentQuestion: body.commentQuestion ?? true,
+          cadenceDays: body.cadenceDays ?? defaults.cadenceDays,
+          windowDays: body.windowDays ?? defaults.windowDays,
+          commentQuestion: body.commentQuestion ?? defaults.commentQuestion,
         });
         await recordAudit(trx, clock.now(), {
           actorId: actor.personId,
