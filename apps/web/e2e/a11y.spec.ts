@@ -54,6 +54,28 @@ test('admin pages', async ({ page }) => {
   await expectAccessible(page, 'password');
 });
 
+// An import goes into the one organisation its administrator holds: demo-admin-2 (the corps).
+test('import pages', async ({ page }) => {
+  await login(page, 'demo-admin-2');
+  await page.goto('/admin/import');
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Import uit het HR-systeem' }),
+  ).toBeVisible();
+  await expectAccessible(page, 'import');
+
+  // A dry run changes nothing: its report, with a rejected row, is checked too.
+  await page.getByLabel('Eenheden (CSV)').setInputFiles({
+    name: 'eenheden.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'Eenheidscode;Naam;Soort;Bovenliggende eenheid\r\nA11Y-T1;Team;team;A11Y-ONBEKEND\r\n',
+    ),
+  });
+  await page.getByRole('button', { name: 'Proefimport' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Proefimport van / })).toBeVisible();
+  await expectAccessible(page, 'import report');
+});
+
 test('no-access and not-found pages', async ({ page }) => {
   await login(page, 'demo-officer');
   await page.goto('/admin/people');
