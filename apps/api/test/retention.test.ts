@@ -8,16 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { test } from 'uvu';
+import { suite, test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
 import type { NodeResult, ResultsOverview } from '@teamspiegel/contracts';
 import { addMonths, quarterDays } from '../src/retention/policy.ts';
 import { runRetention } from '../src/retention/retention.service.ts';
-import { withTestApp } from './helpers.ts';
+import { buildTestApp, withTestApp } from './helpers.ts';
 import { rawDatabaseFiles } from './pulse-support.ts';
 import { closedWaves, nodeIdOf, publishTree, published, type Entry } from './results-support.ts';
-import { auditEvents, browserAs, personIdByUsername } from './support.ts';
+import { auditEvents, browserAs, personIdByUsername, unitIdByCode } from './support.ts';
 
 const t = withTestApp(test);
 
@@ -370,3 +370,53 @@ test('expiry dates: same day of the month, or the month’s last day', () => {
 });
 
 test.run();
+
+const settings = suite("retention: each organisation's own periods");
+
+settings("an organisation's longer comment and shorter results periods apply", async () => {
+  const app = await buildTestApp();
+  try {
+    // Comments 30 months instead of 24, results 3 years instead of 5.
+    await app.db
+      .insertInto('organisation_setting')
+      .values({
+        organisation_id: await unitIdByCode(app.db, 'NL'),
+        settings: JSON.stringify({ retention: { resultsYears: 3, commentsMonths: 30 } }),
+        updated_at: '2026-01-01T00:00:00.000Z',
+        updated_by: null,
+      })
+      .execute();
+    const [kept, gone] = (await closedWaves(app, 2, 'Settings')) as [string, string];
+    const closeAt = async (waveId: string, date: string) =>
+      app.db
+        .updateTable('wave')
+        .set({ closes_on: date, closed_at: `${date}T10:00:00.000Z` })
+        .where('id', '=', waveId)
+        .execute();
+    // By default, wave `kept` would have lost its comments on 2026-11-20, and wave `gone`
+    // would keep its results until 2028.
+    await closeAt(kept, '2024-11-20');
+    await closeAt(gone, '2023-11-24');
+    for (const wave of [kept, gone]) {
+      await publishTree(app.db, wave, 'wave', [
+        ['NL', { ...published(400), comments: { texts: ['Een opmerking'] } }],
+      ]);
+    }
+    app.clock.advance(DAY); // 2026-11-24
+    const report = await runRetention({ db: app.db, clock: app.clock });
+    // `gone` loses its results after 3 years, on 2026-11-24; `kept` keeps its comments for
+    // 30 months, until 2027-05-20.
+    assert.equal(report, { resultsRemoved: [gone], commentsRemoved: [], teamActionsRemoved: 0 });
+    const row = await app.db
+      .selectFrom('published_node')
+      .select('payload')
+      .where('wave_id', '=', kept)
+      .executeTakeFirstOrThrow();
+    const payload = JSON.parse(row.payload!) as { comments: unknown };
+    assert.equal(payload.comments, { texts: ['Een opmerking'] });
+  } finally {
+    await app.close();
+  }
+});
+
+settings.run();

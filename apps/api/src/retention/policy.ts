@@ -1,9 +1,10 @@
 /**
  * How long an organisation keeps what a wave left behind, counted from the day the wave closed:
- * its published results (years) and the comments shown in them (months). Pure date rules here;
- * where the numbers come from is `retentionFor`.
+ * its published results (years) and the comments shown in them (months), as its settings say
+ * (5 years and 24 months unless it changed them). Pure date rules here, and `retentionFor`.
  */
 import type { Db } from '@teamspiegel/db';
+import { settingsFor } from '../settings/settings.repository.ts';
 
 export interface RetentionPolicy {
   /** Published results (nodes, tallies, team actions) are kept this many years. */
@@ -12,20 +13,9 @@ export interface RetentionPolicy {
   commentsMonths: number;
 }
 
-/** Until an organisation chooses otherwise (the defaults of its settings). */
-export const RETENTION_DEFAULTS: Readonly<RetentionPolicy> = Object.freeze({
-  resultsYears: 5,
-  commentsMonths: 24,
-});
-
-/**
- * The retention periods of an organisation (its root unit id).
- *
- * The organisation settings (settings.repository.ts `settingsFor`) are being built beside this;
- * until they land every organisation has the defaults.
- */
-export function retentionFor(_db: Db, _organisationId: string): Promise<RetentionPolicy> {
-  return Promise.resolve({ ...RETENTION_DEFAULTS });
+/** The retention periods of an organisation (its root unit id), from its settings. */
+export async function retentionFor(db: Db, organisationId: string): Promise<RetentionPolicy> {
+  return (await settingsFor(db, organisationId)).retention;
 }
 
 /**
