@@ -90,6 +90,7 @@ transparency(
     assert.is(body.wave.programmeName, 'Transparantie');
     assert.is(body.wave.state, 'open');
     assert.equal(body.thresholds, { ...THRESHOLD_FLOORS });
+    assert.equal(body.subtraction, { scores: 5, distributions: 10, incidents: 10 });
     assert.equal(body.keys, { status: 'held', manifestPath: `/api/v1/waves/${waveId}/manifest` });
     assert.is(body.codeVersion.commit, 'test-commit-abc');
     assert.equal(body.retention, defaultSettings().retention);
@@ -132,7 +133,10 @@ transparency('the thresholds shown are the ones fixed in the wave, not today’s
     .where('id', '=', waveId)
     .execute();
   try {
-    assert.equal((await read(officer)).thresholds, raised);
+    const body = await read(officer);
+    assert.equal(body.thresholds, raised);
+    // What subtraction can reach follows the wave's D, never below K_dist or 10 for incidents.
+    assert.equal(body.subtraction, { scores: 8, distributions: 12, incidents: 10 });
   } finally {
     await t.db
       .updateTable('wave')

@@ -97,6 +97,18 @@ export const TransparencyPage = Type.Object(
     wave: TransparencyWave,
     /** The thresholds in force for this wave (fixed when it was prepared). */
     thresholds: TransparencyThresholds,
+    /**
+     * The smallest group anyone can reach by subtracting published groups, per kind of
+     * statistic: D for scores, at least K_dist for distributions, at least 10 for incidents.
+     */
+    subtraction: Type.Object(
+      {
+        scores: Type.Integer({ minimum: 1 }),
+        distributions: Type.Integer({ minimum: 1 }),
+        incidents: Type.Integer({ minimum: 1 }),
+      },
+      { additionalProperties: false },
+    ),
     cellPlan: Type.Object(
       {
         totalCells: Type.Integer({ minimum: 0 }),

@@ -7,6 +7,7 @@ import {
   TransparencyWaveList,
   type WaveState,
 } from '@teamspiegel/contracts';
+import { classRule } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import type { Config } from '../config.ts';
 import { notFound } from '../errors.ts';
@@ -61,9 +62,15 @@ export function transparencyRoutes(app: FastifyInstance, opts: { db: Db; config:
       const page = request.query.page ?? 1;
       const pageSize = request.query.pageSize ?? 100;
       const plan = await cellPlan(db, waveId, { page, pageSize });
+      const thresholds = waveThresholds(wave.thresholds);
       return {
         wave: toTransparencyWave(wave),
-        thresholds: waveThresholds(wave.thresholds),
+        thresholds,
+        subtraction: {
+          scores: classRule('score', thresholds).d,
+          distributions: classRule('distribution', thresholds).d,
+          incidents: classRule('incident', thresholds).d,
+        },
         cellPlan: { ...plan, page, pageSize },
         keys: {
           status: keyStatusOf(wave.state as WaveState),

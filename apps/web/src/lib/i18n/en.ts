@@ -899,10 +899,10 @@ export const en: Messages = {
   'transparency.threshold.kComment':
     'A group’s comments are shown only when at least {value} people in that group answered.',
   'transparency.threshold.d':
-    'Nobody can subtract two shown groups from each other and arrive at a group of fewer than {value} answers (fewer than 10 for incident questions).',
+    'Subtracting one shown group from another never leaves a group of fewer than {value} answers ({dist} for distributions, {incident} for incident questions).',
   'transparency.planTitle': 'How the groups are formed',
   'transparency.planIntro':
-    'This wave has one group.|This wave has {count} groups. Each group has one key of its own. Sizes are shown as ranges, never as exact numbers.',
+    'This wave has one group, with a key of its own. Sizes are shown as ranges, never as exact numbers.|This wave has {count} groups. Each group has one key of its own. Sizes are shown as ranges, never as exact numbers.',
   'transparency.countsCaption': 'Number of groups by kind and size',
   'transparency.band': '{band} people',
   'transparency.cellsCaption': 'Groups of this wave',

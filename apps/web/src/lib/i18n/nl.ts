@@ -903,10 +903,10 @@ export const nl = {
   'transparency.threshold.kComment':
     'Opmerkingen van een groep worden pas getoond als minstens {value} mensen in die groep hebben geantwoord.',
   'transparency.threshold.d':
-    'Niemand kan door twee getoonde groepen van elkaar af te trekken bij een groep van minder dan {value} antwoorden uitkomen (bij incidentvragen minder dan 10).',
+    'Wie twee getoonde groepen van elkaar aftrekt, komt nooit uit bij een groep van minder dan {value} antwoorden (bij verdelingen {dist}, bij incidentvragen {incident}).',
   'transparency.planTitle': 'Indeling in groepen',
   'transparency.planIntro':
-    'Deze meting heeft één groep.|Deze meting heeft {count} groepen. Iedere groep heeft één eigen sleutel. Groottes staan als bandbreedte, nooit als precies aantal.',
+    'Deze meting heeft één groep, met een eigen sleutel. Groottes staan als bandbreedte, nooit als precies aantal.|Deze meting heeft {count} groepen. Iedere groep heeft één eigen sleutel. Groottes staan als bandbreedte, nooit als precies aantal.',
   'transparency.countsCaption': 'Aantal groepen per soort en grootte',
   'transparency.band': '{band} personen',
   'transparency.cellsCaption': 'Groepen van deze meting',
