@@ -15,11 +15,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { Migrator, sql } from 'kysely';
 import { create as createTar, extract as extractTar, Header } from 'tar';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MyWave } from '@teamspiegel/contracts';
+import { createDb, type Db } from '@teamspiegel/db';
+import { migrations } from '../../../db/migrations/index.ts';
 import {
   BackupError,
   createBackup,
@@ -264,23 +268,51 @@ async function expectRestoreRefused(file: string, pattern: RegExp) {
   return target;
 }
 
-/** The archive unpacked, changed by `change`, and packed again with the same manifest. */
-async function repacked(change: (dir: string, manifest: BackupManifest) => void): Promise<string> {
+/**
+ * The archive unpacked, changed by `change`, and packed again with the same manifest and any
+ * `extra` members; with `resign`, the manifest gets the changed database's checksum, as a
+ * backup made from that database would have.
+ */
+async function repacked(
+  change: (dir: string) => void | Promise<void>,
+  options: { extra?: string[]; resign?: boolean } = {},
+): Promise<string> {
   const dir = fresh();
   const unpacked = join(dir, 'unpacked');
   mkdirSync(unpacked);
   await extractTar({ file: archive, cwd: unpacked });
-  const manifest = JSON.parse(
-    readFileSync(join(unpacked, 'manifest.json'), 'utf8'),
-  ) as BackupManifest;
-  change(unpacked, manifest);
+  const manifestFile = join(unpacked, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
+  await change(unpacked);
+  if (options.resign) {
+    const bytes = readFileSync(join(unpacked, 'teamspiegel.sqlite'));
+    const member = manifest.members.find((m) => m.path === 'teamspiegel.sqlite')!;
+    member.bytes = bytes.length;
+    member.sha256 = createHash('sha256').update(bytes).digest('hex');
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+  }
   const file = join(dir, 'changed.tgz');
   await createTar({ file, cwd: unpacked, gzip: true, portable: true }, [
     'manifest.json',
     ...manifest.members.map((m) => m.path),
+    ...(options.extra ?? []),
   ]);
   return file;
 }
+
+/** Changes the database inside the archive, through SQLite, and signs the result anew. */
+const withDatabase = (change: (db: Db) => Promise<void>) =>
+  repacked(
+    async (dir) => {
+      const db = createDb(join(dir, 'teamspiegel.sqlite'));
+      try {
+        await change(db);
+      } finally {
+        await db.destroy();
+      }
+    },
+    { resign: true },
+  );
 
 backup('a restore refuses an archive whose members were changed', async () => {
   const changedKey = await repacked((dir) => {
@@ -301,11 +333,46 @@ backup('a restore refuses an archive whose members were changed', async () => {
   await expectRestoreRefused(changedDatabase, /does not match its checksum/);
 
   // A key smuggled in, or one left out, does not match the manifest either.
-  const extraKey = await repacked((dir, manifest) => {
-    writeFileSync(join(dir, 'keys', waveId, 'extra.key'), 'x');
-    manifest.members.push({ path: `keys/${waveId}/extra.key`, bytes: 1, sha256: '0'.repeat(64) });
+  const extraKey = await repacked(
+    (dir) => writeFileSync(join(dir, 'keys', waveId, 'extra.key'), 'x'),
+    { extra: [`keys/${waveId}/extra.key`] },
+  );
+  await expectRestoreRefused(extraKey, /extra\.key is in the archive but not in its manifest/);
+});
+
+backup('a restore from older code runs the migrations it lacks', async () => {
+  const latest = Object.keys(migrations).at(-1)!;
+  const older = await withDatabase(async (db) => {
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    const { error } = await migrator.migrateDown();
+    if (error) throw new Error('migrating down failed', { cause: error });
   });
-  await expectRestoreRefused(extraKey, /extra\.key/);
+  const target = join(fresh(), 'restored');
+  const outcome = await restoreBackup({
+    dataDir: target,
+    keyDir: join(target, 'keys'),
+    file: older,
+  });
+  assert.equal(outcome.migrated, [latest]);
+  const db = createDb(join(target, 'teamspiegel.sqlite'));
+  try {
+    const names = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    assert.ok(
+      names.rows.some((r) => r.name === latest),
+      'the database is migrated',
+    );
+  } finally {
+    await db.destroy();
+  }
+});
+
+backup('a restore refuses a backup made by newer code', async () => {
+  const newer = await withDatabase(async (db) => {
+    await sql`insert into kysely_migration (name, timestamp) values (${'2999-01-01-01-future'}, ${'2999-01-01T00:00:00.000Z'})`.execute(
+      db,
+    );
+  });
+  await expectRestoreRefused(newer, /made by newer code \(migration 2999-01-01-01-future\)/);
 });
 
 /** A tar archive written by hand, so that it can hold what `tar` itself would never write. */
