@@ -775,10 +775,12 @@ export const nl = {
     'Deze import wacht op een tweede beheerder: zie Wijzigingen. Tot die beslist, verandert er niets.',
   'import.pendingLink': 'Naar Wijzigingen',
   'import.pendingDone': 'De import is ter goedkeuring aangeboden aan een tweede beheerder.',
-  'import.rejectedState': 'Een tweede beheerder heeft deze import afgewezen. Er is niets veranderd.',
+  'import.rejectedState':
+    'Een tweede beheerder heeft deze import afgewezen. Er is niets veranderd.',
   'import.discardedState':
     'Deze proefimport is vervallen, bijvoorbeeld omdat er een nieuwere is. Er is niets veranderd.',
-  'import.failedState': 'Het toepassen is mislukt. Er is niets veranderd; doe een nieuwe proefimport.',
+  'import.failedState':
+    'Het toepassen is mislukt. Er is niets veranderd; doe een nieuwe proefimport.',
   'import.newRun': 'Nieuwe proefimport',
   'import.reason.missing_field': 'Verplicht veld ontbreekt',
   'import.reason.unknown_kind': 'Onbekende soort eenheid',
