@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { UNCOUNTED_ROUTES } from '../src/metrics/metrics.ts';
 import { buildTestApp, withTestApp } from './helpers.ts';
 import {
   answersFor,
@@ -109,37 +110,45 @@ metrics('requests are counted by route pattern and status class, never by URL', 
   assert.ok(body.includes('route="/api/v1/auth/login",status_class="2xx"'));
 });
 
-metrics('taking part (my waves, a token, the answers) leaves /metrics as it was', async () => {
-  const waveId = await openWave(t);
-  const cell = (
-    await t.db
-      .selectFrom('wave_cell')
-      .select('id')
-      .where('wave_id', '=', waveId)
-      .where('kind', '=', 'team')
-      .where('eligible', '>=', 5)
-      .executeTakeFirstOrThrow()
-  ).id;
-  const [officer] = await cellMembers(t.db, waveId, cell);
-  const browser = await browserForPerson(t.app, t.db, officer!);
-  await browser.csrfToken();
-  const before = (await scrape()).body;
-  const wave = await myWave(browser, waveId);
-  const { token, response } = await takeToken(browser, wave);
-  assert.is(response.statusCode, 200, response.body);
-  const sent = await submit(
-    t.app,
-    token!,
-    answersFor(wave, () => 3),
-    'Een opmerking',
-  );
-  assert.is(sent.statusCode, 202, sent.body);
-  const after = (await scrape()).body;
-  assert.is(ours(after), ours(before));
-  for (const route of ['/api/v1/me/waves', '/api/v1/waves/:waveId/tokens', '/submit']) {
-    assert.not.ok(after.includes(`route="${route}`), route);
-  }
-});
+metrics(
+  'taking part (the answer page, a token, the answers) leaves /metrics as it was',
+  async () => {
+    const waveId = await openWave(t);
+    const cell = (
+      await t.db
+        .selectFrom('wave_cell')
+        .select('id')
+        .where('wave_id', '=', waveId)
+        .where('kind', '=', 'team')
+        .where('eligible', '>=', 5)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const [officer] = await cellMembers(t.db, waveId, cell);
+    const browser = await browserForPerson(t.app, t.db, officer!);
+    await browser.csrfToken();
+    const before = (await scrape()).body;
+    // What the answer page loads of its own, then the token and the answers.
+    const wave = await myWave(browser, waveId);
+    for (const url of [`/api/v1/waves/${waveId}/manifest`, '/api/v1/me/support']) {
+      const page = await browser.get(url);
+      assert.is(page.statusCode, 200, `${url}: ${page.body}`);
+    }
+    const { token, response } = await takeToken(browser, wave);
+    assert.is(response.statusCode, 200, response.body);
+    const sent = await submit(
+      t.app,
+      token!,
+      answersFor(wave, () => 3),
+      'Een opmerking',
+    );
+    assert.is(sent.statusCode, 202, sent.body);
+    const after = (await scrape()).body;
+    assert.is(ours(after), ours(before));
+    for (const route of [...UNCOUNTED_ROUTES, '/submit']) {
+      assert.not.ok(after.includes(`route="${route}`), route);
+    }
+  },
+);
 
 metrics('waves by state and the key generation of preparing waves', async () => {
   const programme = await t.db.selectFrom('programme').select('id').executeTakeFirstOrThrow();

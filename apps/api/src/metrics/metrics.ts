@@ -9,9 +9,12 @@
  * submission, participation or login counters, and nothing that moves when one officer takes
  * part. The anonymous submission context (/submit) has no hook of ours at all (it is a sibling
  * context, which also keeps it free of any per-request work that could be correlated), and the
- * two logged-in routes of taking part are not counted either: fetching one's open waves and
- * taking a token. A counter on them would rise, live and to the second, as officers answer; an
- * operator or a lead watching it beside the station could read who just took part (A2, A14).
+ * logged-in routes only the answer page uses are not counted either: one's open waves, the
+ * wave's manifest, the support links and taking a token. A counter on them would rise, live and
+ * to the second, as officers answer; an operator or a lead watching it beside the station could
+ * read who just took part (A2, A14). Routes the answer page shares with the results screens
+ * (the overview, a team's actions) are counted: that someone opened a page says nothing about
+ * answering, and the reverse proxy's access log holds page loads anyway.
  * Routes are labelled by their pattern, never the raw URL: ids in a URL would leak structure.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -29,6 +32,8 @@ import { errorResponses } from '../http.ts';
 /** Routes whose use tracks taking part in a wave: never counted (see the module comment). */
 export const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set([
   '/api/v1/me/waves',
+  '/api/v1/me/support',
+  '/api/v1/waves/:waveId/manifest',
   '/api/v1/waves/:waveId/tokens',
 ]);
 
