@@ -683,6 +683,8 @@ export const en: Messages = {
   'import.columns.caption': 'Columns of {file}',
   'import.columns.column': 'Column',
   'import.columns.english': 'Also accepted',
+  'import.columns.values':
+    'Kind: korps, politiezone, regionale eenheid, district, basisteam, dienst or team (or the English names corps, zone, regional_unit, service). Role: lid or leidinggevende (member, lead). Language: nl, nl-BE or en; empty means nl. End date: the last day as a member.',
   'import.columns.required': 'Required',
   'import.dryRun': 'Dry run',
   'import.history': 'Earlier imports',

@@ -686,6 +686,8 @@ export const nl = {
   'import.columns.caption': 'Kolommen van {file}',
   'import.columns.column': 'Kolom',
   'import.columns.english': 'Ook toegestaan',
+  'import.columns.values':
+    'Soort: korps, politiezone, regionale eenheid, district, basisteam, dienst of team (of de Engelse namen corps, zone, regional_unit, service). Rol: lid of leidinggevende (member, lead). Taal: nl, nl-BE of en; leeg is nl. Einddatum: de laatste dag als lid.',
   'import.columns.required': 'Verplicht',
   'import.dryRun': 'Proefimport',
   'import.history': 'Eerdere imports',
