@@ -27,7 +27,28 @@ const preflight = (origin: string, url = '/submit/v1/responses') => ({
 const connectSrc = (csp: unknown) => /connect-src ([^;]*)/.exec(String(csp))?.[1];
 
 const separate = suite('submit origin: set');
-const t = withTestApp(separate, { TEAMSPIEGEL_SUBMIT_ORIGIN: `${SUBMIT_ORIGIN}/` });
+
+// Every line the logger writes (as in collection-storage.test.ts): the app is built with the
+// capture in place and an 'info' level, as in production.
+const logLines: string[] = [];
+const originalWrite = process.stdout.write.bind(process.stdout);
+separate.before(() => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"level"')) {
+      logLines.push(...text.split('\n').filter(Boolean));
+      return true;
+    }
+    return (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest);
+  };
+});
+const t = withTestApp(separate, {
+  TEAMSPIEGEL_SUBMIT_ORIGIN: `${SUBMIT_ORIGIN}/`,
+  LOG_LEVEL: 'info',
+});
+separate.after(() => {
+  process.stdout.write = originalWrite;
+});
 
 separate('the pulse page learns where to send answers', async () => {
   const officer = await browserAs(t.app, 'demo-officer');
@@ -80,6 +101,16 @@ separate('answers sent from the public origin are accepted across origins', asyn
   assert.is(response.headers['access-control-allow-origin'], ORIGIN);
   assert.is(response.headers['access-control-allow-credentials'], undefined);
   assert.is(response.headers['set-cookie'], undefined);
+});
+
+separate('preflights and answers across origins write no log line (A14)', () => {
+  assert.ok(
+    logLines.some((line) => line.includes('/api/v1/')),
+    'the capture works: /api requests are logged',
+  );
+  for (const line of logLines) {
+    assert.not.ok(line.includes('/submit'), `a log line mentions /submit: ${line}`);
+  }
 });
 
 separate.run();
