@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ImportChangesPage, ImportRun } from '@teamspiegel/contracts';
@@ -308,35 +310,66 @@ rejections('file-level problems are a 4xx with a code and a message, never a cra
   }
 });
 
-rejections('a 200 MB upload gets 413 with a message, read only up to the limit', async () => {
-  const admin = await browserAs(r.app, 'demo-admin');
-  const total = 200 * 1024 * 1024;
-  let produced = 0;
-  const line = Buffer.from('P1;Anna;Jansen;anna@politie.nl;nl\n'.repeat(2000));
-  const head = Buffer.from(
-    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="people"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\npersoneelsnummer;voornaam;achternaam;e-mail;taal\n`,
-  );
-  const body = Readable.from(
-    (function* () {
-      yield head;
-      while (produced < total) {
-        produced += line.length;
-        yield line;
-      }
-      yield Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
-    })(),
-  );
-  const response = await r.app.inject({
-    method: 'POST',
-    url: '/api/v1/imports',
-    headers: headersOf(admin),
-    payload: body,
-  });
-  assert.is(response.statusCode, 413);
-  const error = response.json<{ code: string; message: string }>();
-  assert.is(error.code, 'import_too_large');
-  assert.match(error.message, /50 MB/);
-});
+rejections(
+  'a 200 MB upload gets 413 with a message; the server stops reading at the limit',
+  async () => {
+    const admin = await browserAs(r.app, 'demo-admin');
+    // A real socket: the client streams until the server answers, as a browser would.
+    await r.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = r.app.server.address() as AddressInfo;
+    const total = 200 * 1024 * 1024;
+    const chunk = Buffer.from('P1;Anna;Jansen;anna@politie.nl;nl\n'.repeat(4000));
+    let sent = 0;
+    let answered = false;
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/v1/imports',
+          headers: headersOf(admin),
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body });
+            req.destroy();
+          });
+        },
+      );
+      req.on('error', (e) => reject(e));
+      req.write(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="people"; filename="people.csv"\r\n\r\npersoneelsnummer;voornaam;achternaam;e-mail;taal\n`,
+      );
+      const pump = () => {
+        while (sent < total && !answered) {
+          sent += chunk.length;
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
+        }
+        if (!answered) req.end(`\r\n--${BOUNDARY}--\r\n`);
+      };
+      req.on('response', () => {
+        answered = true;
+      });
+      pump();
+    });
+    // The refused upload's connection is not kept for another request.
+    r.app.server.closeAllConnections();
+    assert.is(answer.status, 413);
+    const error = JSON.parse(answer.body) as { code: string; message: string };
+    assert.is(error.code, 'import_too_large');
+    assert.match(error.message, /50 MB/);
+    assert.ok(
+      sent < total,
+      `the answer came before the whole upload was sent (${sent} of ${total} bytes)`,
+    );
+  },
+);
 
 rejections.run();
 
@@ -404,3 +437,59 @@ perm('only administrators of the whole organisation may import', async () => {
 });
 
 perm.run();
+
+const examples = suite('import: the example files in docs');
+const e = withTestApp(examples);
+const example = (set: string, file: string) =>
+  readFileSync(new URL(`../../../docs/examples/import/${set}/${file}.csv`, import.meta.url));
+
+examples(
+  'the valid example imports without a rejected row; the other rejects each kind once',
+  async () => {
+    const admin = await browserAs(e.app, 'demo-admin');
+    const valid = (
+      await upload(e, admin, {
+        units: example('valid', 'units'),
+        people: example('valid', 'people'),
+        memberships: example('valid', 'memberships'),
+      })
+    ).json<ImportRun>();
+    assert.equal(valid.rejected.rows, []);
+    assert.is(valid.summary.units.create, 4);
+    assert.is(valid.summary.people.create, 4);
+    assert.is(valid.summary.memberships.add, 4);
+    const bad = (
+      await upload(e, admin, {
+        units: example('rejected', 'units'),
+        people: example('rejected', 'people'),
+        memberships: example('rejected', 'memberships'),
+      })
+    ).json<ImportRun>();
+    const codes = new Set(bad.rejected.rows.map((x) => x.reason.code));
+    for (const code of [
+      'duplicate_unit_code',
+      'unit_cycle',
+      'unknown_parent',
+      'unknown_kind',
+      'kind_not_allowed',
+      'formula_cell',
+      'second_root',
+      'missing_field',
+      'invalid_email',
+      'unknown_language',
+      'duplicate_employee_number',
+      'unknown_team',
+      'lead_of_unknown_team',
+      'unknown_role',
+      'invalid_date',
+      'end_before_start',
+      'unknown_person',
+      'membership_overlap',
+      'duplicate_membership',
+    ]) {
+      assert.ok(codes.has(code as never), `${code} in ${[...codes].join(', ')}`);
+    }
+  },
+);
+
+examples.run();

@@ -63,7 +63,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
   // Multipart only here: streamed, one file per kind, each cut off at the limit.
   await app.register(multipart, {
     limits: {
-      fileSize: maxBytes,
+      fileSize: maxBytes + 1,
       files: IMPORT_FILE_KINDS.length,
       fields: 0,
       parts: IMPORT_FILE_KINDS.length,
@@ -98,7 +98,14 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
           }
           seen.add(kind);
           const chunks: Buffer[] = [];
-          for await (const chunk of part.file) chunks.push(chunk as Buffer);
+          let bytes = 0;
+          // Counted here, one byte past the limit, so the answer goes out while the rest of
+          // a too-large upload is still on its way, and nothing past the limit is kept.
+          for await (const chunk of part.file) {
+            bytes += (chunk as Buffer).length;
+            if (bytes > maxBytes) throw tooLarge(kind, maxBytes);
+            chunks.push(chunk as Buffer);
+          }
           if (part.file.truncated) throw tooLarge(kind, maxBytes);
           files.push(readImportFile(kind, part.filename || kind, Buffer.concat(chunks)));
         }
