@@ -425,6 +425,16 @@ backup('a restore refuses members that would land outside their place, and links
     assert.not.ok(existsSync(join(target, '..', 'escaped')), `${name}: nothing outside`);
     assert.not.ok(existsSync(join(dir, 'absolute-escape')), `${name}: nothing at an absolute path`);
   }
+  // A member twice: a later copy could otherwise replace a checked one.
+  const twice = join(dir, 'twice.tgz');
+  writeFileSync(
+    twice,
+    handMadeTar([
+      { path: `keys/${waveId}/data.key`, body: 'a' },
+      { path: `keys/${waveId}/data.key`, body: 'b' },
+    ]),
+  );
+  await expectRestoreRefused(twice, /more than once/);
 });
 
 backup(

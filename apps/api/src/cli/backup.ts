@@ -30,7 +30,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { create as createTar, list as listTar, type ReadEntry } from 'tar';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
@@ -200,16 +200,17 @@ async function readSnapshot(db: Db): Promise<{ migration: string | null; waves: 
       .where('wave_id', '=', row.id)
       .where('key_id', 'is not', null)
       .execute();
-    const sample = await db.executeQuery<{ cell_id: string; sealed: string }>(
-      CompiledQuery.raw('select cell_id, sealed from response where wave_id = ? limit 1', [row.id]),
-    );
+    const sample = await db
+      .selectFrom('response')
+      .select(['cell_id', 'sealed'])
+      .where('wave_id', '=', row.id)
+      .limit(1)
+      .executeTakeFirst();
     waves.push({
       id: row.id,
       state: row.state as SnapshotWave['state'],
       cellKeys: new Map(cells.map((c) => [c.id, c.key_id!])),
-      sample: sample.rows[0]
-        ? { cellId: sample.rows[0].cell_id, sealed: sample.rows[0].sealed }
-        : null,
+      sample: sample ? { cellId: sample.cell_id, sealed: sample.sealed } : null,
     });
   }
   return { migration: migrations.at(-1) ?? null, waves };
@@ -468,9 +469,10 @@ async function stageArchive(file: string, staging: string): Promise<Map<string, 
     if (entry.type !== 'File') {
       return refuse(entry, `${JSON.stringify(path)} in the archive is a ${entry.type}, not a file`);
     }
-    if (members.has(path) || ++count > MAX_MEMBERS) {
+    if (members.has(path)) {
       return refuse(entry, `the archive holds ${JSON.stringify(path)} more than once`);
     }
+    if (++count > MAX_MEMBERS) return refuse(entry, 'the archive holds too many members');
     const limit =
       target.kind === 'manifest'
         ? MAX_MANIFEST_BYTES
