@@ -161,9 +161,21 @@ flow('a dry run changes nothing; apply creates; the same files again change noth
     'the audit holds counts, names of files and hashes, no rows',
   );
   assert.is((await auditEvents(t.db, 'import.dry_run')).length, 2);
+  // The second dry run discarded nothing (the first was applied); a third discards the second.
+  assert.is((await auditEvents(t.db, 'import.discarded')).length, 0);
+  await upload(t, admin, files);
+  const discarded = await auditEvents(t.db, 'import.discarded');
+  assert.is(discarded.length, 1);
+  assert.is(discarded[0]!.target_id, second.id);
+  const cleared = await t.db
+    .selectFrom('import_run')
+    .select(['state', 'input'])
+    .where('id', '=', second.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(cleared, { state: 'discarded', input: null });
 
   const history = await admin.get('/api/v1/imports');
-  assert.is(history.json<{ total: number }>().total, 2);
+  assert.is(history.json<{ total: number }>().total, 3);
 });
 
 flow.run();

@@ -111,6 +111,14 @@ export async function createDryRun(
         .where('id', '=', p.id)
         .execute();
       await clearInput(trx, p.id);
+      await recordAudit(trx, ctx.now, {
+        actorId: ctx.actorId,
+        scopePath: snapshot.rootPath,
+        action: 'import.discarded',
+        targetType: 'import_run',
+        targetId: p.id,
+        details: { supersededBy: id },
+      });
     }
     await trx
       .insertInto('import_run')
