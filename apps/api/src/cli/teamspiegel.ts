@@ -13,10 +13,8 @@ const USAGE = `Usage:
 
 /** The code version for the manifest: the version and commit the server reports, if known. */
 function codeVersionOf(config: Config): string {
-  const known = (config as { codeVersion?: { version: string | null; commit: string | null } })
-    .codeVersion;
-  const parts = [known?.version, known?.commit].filter(Boolean);
-  return parts.length ? parts.join(' ') : 'unknown';
+  const { version, commit } = config.codeVersion;
+  return [version, commit].filter(Boolean).join(' ') || 'unknown';
 }
 
 /** pnpm runs scripts in the workspace root; a relative file is meant from where it was typed. */
