@@ -15,6 +15,7 @@ import type {
 import { effectiveThresholds } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { planWaveCells } from '../src/collection/waves.service.ts';
+import { frozenUnitIds } from '../src/roster/freeze.ts';
 import { TODAY, withTestApp } from './helpers.ts';
 import { openWave } from './pulse-support.ts';
 import {
@@ -366,5 +367,26 @@ freeze('no one without org:manage sees or decides changes', async () => {
     'pending',
   );
 });
+
+freeze(
+  'the freeze covers the subtree of the programme with a wave, and ends at close',
+  async () => {
+    const frozen = await frozenUnitIds(t.db, TODAY);
+    assert.ok(frozen.has(await unitIdByCode(t.db, 'NL')));
+    assert.ok(frozen.has(await unitIdByCode(t.db, TEAM)));
+    assert.not.ok(frozen.has(await unitIdByCode(t.db, 'BE-SCH')));
+    assert.not.ok(frozen.has(await unitIdByCode(t.db, 'BE-SCH-INT-A')));
+
+    await t.app.waves.close(waveId, null);
+    assert.is((await frozenUnitIds(t.db, TODAY)).size, 0);
+    const person = await newPerson();
+    const response = await admin.post(`/api/v1/people/${person.id}/memberships`, {
+      unitId: await unitIdByCode(t.db, TEAM),
+      kind: 'member',
+      joinedOn: TOMORROW,
+    });
+    assert.is(response.statusCode, 201, response.body);
+  },
+);
 
 freeze.run();
