@@ -11,6 +11,7 @@ import type {
   RosterChangePage,
   RosterChangePending,
   Unit,
+  UnitDetail,
 } from '@teamspiegel/contracts';
 import { effectiveThresholds } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
@@ -291,6 +292,11 @@ freeze('A11: a new tiny team is collected in its parent remainder until it has K
     assert.is(approved.statusCode, 200, approved.body);
     people.push(person.id);
   }
+
+  // The unit page has what it needs to say so: fewer members than the organisation's K_E.
+  const page = (await admin.get(`/api/v1/units/${tinyId}`)).json<UnitDetail>();
+  assert.is(page.teamCellMinimum, kE);
+  assert.is(page.unit.memberCount, kE - 1);
 
   // The next wave plan: no cell of its own; its members answer in an ancestor's remainder group.
   const plan = await planWaveCells(t.db, {

@@ -63,6 +63,11 @@ export const UnitDetail = Type.Object(
     /** Current members; null unless the viewer may read people here (chiefs, HR, the works council may not). */
     members: Type.Union([Type.Array(UnitMember), Type.Null()]),
     createdAt: Instant,
+    /**
+     * K_E in force for the unit's organisation: a team with fewer eligible members has no
+     * collection cell of its own and is collected in its parent's remainder (INV-11).
+     */
+    teamCellMinimum: Type.Integer({ minimum: 1 }),
   },
   { additionalProperties: false },
 );

@@ -22,6 +22,7 @@ import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { dryRun, propose } from '../roster/propose.ts';
 import { isFrozen } from '../roster/freeze.ts';
+import { organisationIdOf, thresholdsFor } from '../settings/settings.repository.ts';
 import { notEndedBy } from './periods.ts';
 import {
   ancestorsOf,
@@ -236,11 +237,12 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const unit = await unitInScope(db, actor, 'org:read', request.params.unitId);
       // The roster is people data: only for those who may read people here.
       const seesPeople = isInScope(scopeOf(actor.grants, 'people:read'), unit.path);
-      const [dto, ancestors, children, members] = await Promise.all([
+      const [dto, ancestors, children, members, thresholds] = await Promise.all([
         unitWithCount(db, unit.id, today()),
         ancestorsOf(db, unit),
         childrenOf(db, unit.id, today()),
         seesPeople ? currentMembers(db, unit.id, today()) : null,
+        thresholdsFor(db, organisationIdOf(unit.path)),
       ]);
       // Ancestors above the actor's scope are named only by what the actor may read.
       const scope = scopeOf(actor.grants, 'org:read');
@@ -252,6 +254,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         children,
         members: members && members.map((m) => ({ ...m, kind: m.kind as 'member' | 'lead' })),
         createdAt: unit.created_at,
+        teamCellMinimum: thresholds.kE,
       };
     },
   );
