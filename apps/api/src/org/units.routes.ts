@@ -20,7 +20,7 @@ import { type Clock, dateOf } from '../clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { dryRun, propose } from '../roster/propose.ts';
+import { applyUnlessFrozen, dryRun, propose } from '../roster/propose.ts';
 import { isFrozen } from '../roster/freeze.ts';
 import { organisationIdOf, thresholdsFor } from '../settings/settings.repository.ts';
 import { notEndedBy } from './periods.ts';
@@ -273,7 +273,12 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const body = request.body;
       const parent = await unitInScope(db, actor, 'org:manage', body.parentId);
       const ctx = { actorId: actor.personId, now: clock.now() };
-      if (await isFrozen(db, [parent.path])) {
+      const outcome = await applyUnlessFrozen(
+        db,
+        () => [parent.path],
+        (trx) => createUnit(trx, body, ctx),
+      );
+      if (outcome.frozen) {
         await dryRun(db, (trx) => createUnit(trx, body, ctx));
         const change = await propose(db, ctx, {
           organisationPath: parent.path,
@@ -284,8 +289,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         });
         return reply.status(202).send(change);
       }
-      const id = await db.transaction().execute((trx) => createUnit(trx, body, ctx));
-      return reply.status(201).send(await unitWithCount(db, id, today()));
+      return reply.status(201).send(await unitWithCount(db, outcome.result, today()));
     },
   );
 
@@ -314,9 +318,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       }
       // A move changes who is counted where; it waits for a second administrator while frozen.
       // A rename changes no membership and applies at once.
-      const moveWaits =
-        newParent !== undefined && (await isFrozen(db, [unit.path, newParent.path]));
-      await db.transaction().execute(async (trx) => {
+      const moveWaits = await db.transaction().execute(async (trx) => {
         if (name !== undefined && name !== unit.name) {
           await trx.updateTable('unit').set({ name }).where('id', '=', unit.id).execute();
           await recordAudit(trx, ctx.now, {
@@ -328,9 +330,10 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
             details: { from: unit.name, to: name },
           });
         }
-        if (newParent && !moveWaits) {
-          await moveUnit(trx, { unitId: unit.id, parentId: newParent.id }, ctx);
-        }
+        if (!newParent) return false;
+        if (await isFrozen(trx, [unit.path, newParent.path])) return true;
+        await moveUnit(trx, { unitId: unit.id, parentId: newParent.id }, ctx);
+        return false;
       });
       if (newParent && moveWaits) {
         const change = await propose(db, ctx, {
@@ -360,7 +363,12 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const unit = await unitInScope(db, actor, 'org:manage', request.params.unitId);
       const ctx = { actorId: actor.personId, now: clock.now() };
       const input = { unitId: unit.id };
-      if (await isFrozen(db, [unit.path])) {
+      const outcome = await applyUnlessFrozen(
+        db,
+        () => [unit.path],
+        (trx) => archiveUnit(trx, input, ctx),
+      );
+      if (outcome.frozen) {
         await dryRun(db, (trx) => archiveUnit(trx, input, ctx));
         const change = await propose(db, ctx, {
           organisationPath: unit.path,
@@ -371,7 +379,6 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
         });
         return reply.status(202).send(change);
       }
-      await db.transaction().execute((trx) => archiveUnit(trx, input, ctx));
       return await unitWithCount(db, unit.id, today());
     },
   );

@@ -17,8 +17,7 @@ import { errorResponses } from '../http.ts';
 import { findUnit } from '../org/units.repository.ts';
 import { type ChangeContext, unitInScope, via } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
-import { isFrozen } from '../roster/freeze.ts';
-import { dryRun, propose } from '../roster/propose.ts';
+import { applyUnlessFrozen, dryRun, propose } from '../roster/propose.ts';
 import { findPerson, personDetail } from './people.repository.ts';
 import { activePersonInScope, assertActive as assertActivePerson, PersonParams } from './scope.ts';
 
@@ -169,7 +168,12 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
       if (unit.archived_at) throw conflict('unit_archived', 'This unit is archived.');
       const ctx = { actorId: actor.personId, now: clock.now() };
       const input = { personId: person.id, unitId: unit.id, kind, joinedOn };
-      if (await isFrozen(db, [unit.path])) {
+      const outcome = await applyUnlessFrozen(
+        db,
+        () => [unit.path],
+        (trx) => addMembership(trx, input, ctx),
+      );
+      if (outcome.frozen) {
         await dryRun(db, (trx) => addMembership(trx, input, ctx));
         const who = `${person.given_name} ${person.family_name} (${person.employee_number})`;
         const change = await propose(db, ctx, {
@@ -181,7 +185,6 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
         });
         return reply.status(202).send(change);
       }
-      await db.transaction().execute((trx) => addMembership(trx, input, ctx));
       return reply.status(201).send(await personDetail(db, person.id));
     },
   );
@@ -207,7 +210,12 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
       const unit = await unitInScope(db, actor, 'people:manage', membership.unit_id);
       const ctx = { actorId: actor.personId, now: clock.now() };
       const input = { membershipId: membership.id, leftOn: request.body.leftOn };
-      if (await isFrozen(db, [unit.path])) {
+      const outcome = await applyUnlessFrozen(
+        db,
+        () => [unit.path],
+        (trx) => endMembershipOn(trx, input, ctx),
+      );
+      if (outcome.frozen) {
         await dryRun(db, (trx) => endMembershipOn(trx, input, ctx));
         const person = await findPerson(db, membership.person_id);
         const who = person
@@ -222,7 +230,6 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
         });
         return reply.status(202).send(change);
       }
-      await db.transaction().execute((trx) => endMembershipOn(trx, input, ctx));
       return personDetail(db, membership.person_id);
     },
   );

@@ -22,8 +22,7 @@ import { notEndedBy } from '../org/periods.ts';
 import { type ChangeContext, unitInScope, via } from '../org/units.routes.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { endSessionsOf } from '../plugins/session-store.ts';
-import { isFrozen } from '../roster/freeze.ts';
-import { propose } from '../roster/propose.ts';
+import { applyUnlessFrozen, propose } from '../roster/propose.ts';
 import { findPerson, personDetail, searchPeople } from './people.repository.ts';
 import {
   activePersonInScope,
@@ -245,13 +244,13 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const input = { personId: person.id };
       // Deactivating ends the person's memberships: while one of their units is frozen by a
       // wave, that waits for a second administrator.
-      const booked = await bookedUnits(db, person.id, today());
-      if (
-        await isFrozen(
-          db,
-          booked.map((u) => u.path),
-        )
-      ) {
+      const outcome = await applyUnlessFrozen(
+        db,
+        async (trx) => (await bookedUnits(trx, person.id, today())).map((u) => u.path),
+        (trx) => deactivatePerson(trx, input, ctx),
+      );
+      if (outcome.frozen) {
+        const booked = await bookedUnits(db, person.id, today());
         const change = await propose(db, ctx, {
           organisationPath: booked[0]!.path,
           kind: 'person_deactivate',
@@ -261,7 +260,6 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         });
         return reply.status(202).send(change);
       }
-      await db.transaction().execute((trx) => deactivatePerson(trx, input, ctx));
       return personDetail(db, person.id);
     },
   );

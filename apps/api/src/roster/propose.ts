@@ -1,6 +1,6 @@
 import type { RosterChangePending } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
-import { findRosterChange, proposeRosterChange, type RosterProposal } from './freeze.ts';
+import { findRosterChange, isFrozen, proposeRosterChange, type RosterProposal } from './freeze.ts';
 
 class DryRun extends Error {}
 
@@ -30,4 +30,22 @@ export async function propose(
     .execute((trx) => proposeRosterChange(trx, { ...p, proposedBy: ctx.actorId, at: ctx.now }));
   const change = await findRosterChange(db, id);
   return { status: 'pending_approval', change: change! };
+}
+
+export type FreezeOutcome<T> = { frozen: true } | { frozen: false; result: T };
+
+/**
+ * Applies a change unless a unit it touches is frozen, deciding in the change's own transaction:
+ * a wave that starts preparing commits either before it (and the change waits) or after it (and
+ * the change is in its snapshot), never in between.
+ */
+export async function applyUnlessFrozen<T>(
+  db: Db,
+  paths: (trx: Db) => Promise<readonly string[]> | readonly string[],
+  apply: (trx: Db) => Promise<T>,
+): Promise<FreezeOutcome<T>> {
+  return db.transaction().execute(async (trx): Promise<FreezeOutcome<T>> => {
+    if (await isFrozen(trx, await paths(trx))) return { frozen: true };
+    return { frozen: false, result: await apply(trx) };
+  });
 }
