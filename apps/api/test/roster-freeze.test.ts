@@ -123,6 +123,17 @@ freeze('a lead change in a team of the open wave waits for a second administrato
   assert.is(change.kind, 'membership_add');
   assert.is(change.proposedBy, adminId);
   assert.ok(change.summary.includes('lead'), change.summary);
+  // The facts the screen words it from, in the reader's language.
+  assert.is(change.facts.role, 'lead');
+  assert.is(change.facts.date, TOMORROW);
+  assert.ok(change.facts.unit?.startsWith('Noodhulp B'), change.facts.unit);
+  const who = await t.db
+    .selectFrom('person')
+    .select(['family_name', 'employee_number'])
+    .where('id', '=', member!.person_id)
+    .executeTakeFirstOrThrow();
+  assert.ok(change.facts.person?.includes(who.family_name), change.facts.person);
+  assert.ok(change.facts.person?.includes(who.employee_number), change.facts.person);
   assert.is(await tableSnapshot(t.db, 'membership'), memberships, 'nothing applied yet');
   const [proposed] = await auditEvents(t.db, 'roster_change.proposed');
   assert.is(proposed!.target_id, change.id);

@@ -33,6 +33,11 @@ export const RosterChange = Type.Object(
     kind: Type.Enum(ROSTER_CHANGE_KINDS),
     /** What the change does, in plain words (names of units and people; never answers). */
     summary: Type.String(),
+    /**
+     * What the change names, for the screen to word it in the reader's language: unit, code,
+     * parent, person, role (member, lead), unitKind, name, date. Empty for an import.
+     */
+    facts: Type.Record(Type.String(), Type.String()),
     state: Type.Enum(ROSTER_CHANGE_STATES),
     unitIds: Type.Array(Id),
     proposedBy: Id,

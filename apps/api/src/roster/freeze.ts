@@ -93,13 +93,96 @@ export async function proposeRosterChange(trx: Db, p: RosterProposal): Promise<s
   return id;
 }
 
-function toDto(
-  r: RosterChangeRow & { proposer: string | null; decider: string | null },
-): RosterChange {
+type ChangeRow = RosterChangeRow & { proposer: string | null; decider: string | null };
+type Facts = Record<string, string>;
+
+/** What a payload names, as the routes store it; every field optional, as an import's is its own. */
+interface PayloadRefs {
+  unitId?: string;
+  parentId?: string;
+  personId?: string;
+  membershipId?: string;
+  code?: string;
+  name?: string;
+  kind?: string;
+  joinedOn?: string;
+  leftOn?: string;
+}
+
+/**
+ * The facts of each change for the screen to word in the reader's language: names of the units
+ * and people its payload names (as they are now), the role, kind and date. Empty for a kind
+ * the screen words from the summary (an import).
+ */
+async function factsOf(db: Db, rows: readonly ChangeRow[]): Promise<Map<string, Facts>> {
+  const refs = new Map(rows.map((r) => [r.id, JSON.parse(r.payload) as PayloadRefs]));
+  const all = [...refs.values()];
+  const membershipIds = all.flatMap((p) => (p.membershipId ? [p.membershipId] : []));
+  const memberships = membershipIds.length
+    ? await db
+        .selectFrom('membership')
+        .select(['id', 'person_id', 'unit_id', 'kind'])
+        .where('id', 'in', membershipIds)
+        .execute()
+    : [];
+  const byMembership = new Map(memberships.map((m) => [m.id, m]));
+  const unitIds = [
+    ...new Set([
+      ...all.flatMap((p) => [p.unitId, p.parentId].filter((id): id is string => !!id)),
+      ...memberships.map((m) => m.unit_id),
+    ]),
+  ];
+  const personIds = [
+    ...new Set([
+      ...all.flatMap((p) => (p.personId ? [p.personId] : [])),
+      ...memberships.map((m) => m.person_id),
+    ]),
+  ];
+  const [units, people] = await Promise.all([
+    unitIds.length
+      ? db.selectFrom('unit').select(['id', 'name', 'code']).where('id', 'in', unitIds).execute()
+      : [],
+    personIds.length
+      ? db
+          .selectFrom('person')
+          .select(['id', 'given_name', 'family_name', 'employee_number'])
+          .where('id', 'in', personIds)
+          .execute()
+      : [],
+  ]);
+  const unit = new Map(units.map((u) => [u.id, u]));
+  const person = new Map(
+    people.map((p) => [p.id, `${p.given_name} ${p.family_name} (${p.employee_number})`]),
+  );
+  const facts = new Map<string, Facts>();
+  for (const row of rows) {
+    const p = refs.get(row.id)!;
+    const f: Facts = {};
+    const m = p.membershipId ? byMembership.get(p.membershipId) : undefined;
+    const unitId = p.unitId ?? m?.unit_id;
+    const personId = p.personId ?? m?.person_id;
+    if (row.kind === 'unit_create') {
+      Object.assign(f, { name: p.name ?? '', code: p.code ?? '', unitKind: p.kind ?? '' });
+    } else if (unitId && unit.has(unitId)) {
+      Object.assign(f, { unit: unit.get(unitId)!.name, code: unit.get(unitId)!.code });
+    }
+    if (p.parentId && unit.has(p.parentId)) f.parent = unit.get(p.parentId)!.name;
+    if (personId && person.has(personId)) f.person = person.get(personId)!;
+    if (row.kind === 'membership_add' && p.kind) f.role = p.kind;
+    if (row.kind === 'membership_end' && m) f.role = m.kind;
+    const date = p.joinedOn ?? p.leftOn;
+    if (date) f.date = date;
+    facts.set(row.id, row.kind === 'import' ? {} : f);
+  }
+  return facts;
+}
+
+function toDto(r: ChangeRow, facts: Facts): RosterChange {
   return {
     id: r.id,
     kind: r.kind as RosterChangeKind,
     summary: r.summary,
+    facts,
     state: r.state as RosterChangeState,
     unitIds: JSON.parse(r.unit_ids) as string[],
     proposedBy: r.proposed_by,
@@ -111,6 +194,15 @@ function toDto(
     decisionNote: r.decision_note,
     failure: r.failure,
   };
+}
+
+/** Changes as the API shows them, with the facts the screen words them from. */
+export async function rosterChangeDtos(
+  db: Db,
+  rows: readonly ChangeRow[],
+): Promise<RosterChange[]> {
+  const facts = await factsOf(db, rows);
+  return rows.map((r) => toDto(r, facts.get(r.id) ?? {}));
 }
 
 /** Changes with the names of their proposer and decider. */
@@ -128,7 +220,5 @@ export function rosterChangesQuery(db: Db) {
 
 export async function findRosterChange(db: Db, id: string): Promise<RosterChange | undefined> {
   const row = await rosterChangesQuery(db).where('roster_change.id', '=', id).executeTakeFirst();
-  return row && toDto(row);
+  return row && (await rosterChangeDtos(db, [row]))[0];
 }
-
-export { toDto as rosterChangeDto };

@@ -17,7 +17,7 @@ import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { ROSTER_APPLIERS } from './appliers.ts';
-import { findRosterChange, rosterChangeDto, rosterChangesQuery } from './freeze.ts';
+import { findRosterChange, rosterChangeDtos, rosterChangesQuery } from './freeze.ts';
 
 const ChangeParams = IdParams('changeId');
 
@@ -137,7 +137,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const paths = await unitPaths(db, rows);
       const visible = rows.filter((row) => changeInScope(scope, row, paths));
       return {
-        items: visible.slice((page - 1) * pageSize, page * pageSize).map(rosterChangeDto),
+        items: await rosterChangeDtos(db, visible.slice((page - 1) * pageSize, page * pageSize)),
         total: visible.length,
         page,
         pageSize,

@@ -659,6 +659,13 @@ export const en: Messages = {
     'Fewer than {k} members: its members answer in the remainder group of {parent} until it has {k}.',
   'units.smallTeamNoParent':
     'Fewer than {k} members: its members answer in a remainder group until it has {k}.',
+  'roster.summary.unit_create': 'Add under {parent}: {unitKind} {name} ({code})',
+  'roster.summary.unit_move': 'Move {unit} ({code}) to {parent}',
+  'roster.summary.unit_archive': 'Archive {unit} ({code})',
+  'roster.summary.membership_add': '{person} becomes {role} of {unit} from {date}',
+  'roster.summary.membership_end': '{person} is no longer {role} of {unit} from {date}',
+  'roster.summary.person_deactivate': 'Deactivate {person}; their memberships end today',
+  'roster.summary.import': 'HR import',
   // --- issue 6: import ---
   'nav.import': 'Import',
   'import.title': 'Import from the HR system',

@@ -662,6 +662,14 @@ export const nl = {
     'Minder dan {k} leden: de leden antwoorden in de restgroep van {parent} tot het team {k} leden heeft.',
   'units.smallTeamNoParent':
     'Minder dan {k} leden: de leden antwoorden in een restgroep tot het team {k} leden heeft.',
+  'roster.summary.unit_create': 'Toevoegen onder {parent}: {unitKind} {name} ({code})',
+  'roster.summary.unit_move': '{unit} ({code}) verplaatsen naar {parent}',
+  'roster.summary.unit_archive': '{unit} ({code}) archiveren',
+  'roster.summary.membership_add': '{person} wordt {role} van {unit} vanaf {date}',
+  'roster.summary.membership_end': '{person} is geen {role} meer van {unit} vanaf {date}',
+  'roster.summary.person_deactivate':
+    '{person} uit dienst zetten; de lidmaatschappen eindigen vandaag',
+  'roster.summary.import': 'HR-import',
   // --- issue 6: import ---
   'nav.import': 'Import',
   'import.title': 'Import uit het HR-systeem',
