@@ -1,15 +1,27 @@
-// The operator's command line: `pnpm teamspiegel backup <file>` and
-// `pnpm teamspiegel restore <file>` (docs/operations.md). It reads the same configuration as
-// the server (TEAMSPIEGEL_DATA_DIR, TEAMSPIEGEL_KEY_DIR, ...), so run it as the server's user
-// with the server's environment. Output names files, waves and counts, never answers.
+// The operator's command line: `pnpm teamspiegel backup <file>`,
+// `pnpm teamspiegel restore <file>` and `pnpm teamspiegel init-organisation ...`
+// (docs/operations.md). It reads the same configuration as the server (TEAMSPIEGEL_DATA_DIR,
+// TEAMSPIEGEL_KEY_DIR, ...), so run it as the server's user with the server's environment.
+// Output names files, waves and counts, never answers; init-organisation prints the new
+// username and its one-time password and nothing else.
 
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDb, migrateToLatest } from '@teamspiegel/db';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { BackupError, createBackup, restoreBackup } from './backup.ts';
+import { BackupError, createBackup, DATABASE_FILE, restoreBackup } from './backup.ts';
+import {
+  INIT_USAGE,
+  InitOrganisationError,
+  initOrganisation,
+  parseInitOrganisationArgs,
+} from './init-organisation.ts';
 
 const USAGE = `Usage:
   pnpm teamspiegel backup <file>    online backup of the database and the keys of unclosed waves
-  pnpm teamspiegel restore <file>   restore a backup into a fresh data and key directory`;
+  pnpm teamspiegel restore <file>   restore a backup into a fresh data and key directory
+  pnpm teamspiegel init-organisation --help
+                                    an organisation's root unit and its first administrator`;
 
 /** The code version for the manifest: the version and commit the server reports, if known. */
 function codeVersionOf(config: Config): string {
@@ -20,7 +32,35 @@ function codeVersionOf(config: Config): string {
 /** pnpm runs scripts in the workspace root; a relative file is meant from where it was typed. */
 const fromCaller = (file: string) => resolve(process.env.INIT_CWD ?? process.cwd(), file);
 
+/**
+ * Creates an organisation and its first administrator in the server's database (created and
+ * migrated if the server has not started yet); prints the username and the one-time password.
+ */
+async function initOrganisationCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.error(INIT_USAGE);
+    return 2;
+  }
+  const input = parseInitOrganisationArgs(args);
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = createDb(join(config.dataDir, DATABASE_FILE));
+  try {
+    await migrateToLatest(db);
+    const result = await initOrganisation(db, input);
+    console.log(`username: ${result.username}`);
+    console.log(`temporary password: ${result.temporaryPassword}`);
+    console.error(
+      `Shown once. Log in at ${config.publicOrigin}; Teamspiegel asks for a new password first.`,
+    );
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'init-organisation') return initOrganisationCommand(argv.slice(1));
   const [command, file, ...rest] = argv;
   if (!file || rest.length || (command !== 'backup' && command !== 'restore')) {
     console.error(USAGE);
@@ -71,7 +111,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof BackupError || err instanceof ConfigError) {
+    if (
+      err instanceof BackupError ||
+      err instanceof ConfigError ||
+      err instanceof InitOrganisationError
+    ) {
       console.error(`teamspiegel: ${err.message}`);
     } else {
       console.error(err);
