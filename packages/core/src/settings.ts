@@ -3,7 +3,22 @@
  * Thresholds are raise-only: never below the value in force, never below the floor in code.
  * A raise applies from the next wave on (it is fixed into a wave when it starts preparing).
  */
-import type { Language, OrganisationSettings, SettingValue } from '@teamspiegel/contracts';
+import {
+  LEAD_PLACEHOLDER,
+  type Item,
+  type Language,
+  type OrganisationSettings,
+  type SettingValue,
+} from '@teamspiegel/contracts';
+import {
+  FOREIGN_LETTER_REASON,
+  hasHiddenCharacter,
+  HIDDEN_CHARACTER_REASON,
+  identifyingReason,
+  isOrdinaryLatinLetter,
+} from './content/identifying.ts';
+import { ITEM_BANK } from './content/item-bank.ts';
+import { itemText } from './content/render.ts';
 import { THRESHOLD_FLOORS, type Thresholds } from './thresholds.ts';
 
 const THRESHOLD_KEYS = Object.keys(THRESHOLD_FLOORS) as (keyof Thresholds)[];
@@ -17,6 +32,54 @@ export const DEFAULT_LEADER_TERM: Readonly<Record<Language, string>> = Object.fr
   'nl-BE': 'mijn teamchef',
   en: 'my team lead',
 });
+
+/** The longest word for a team lead, in characters and in words ("mijn directe leidinggevende"). */
+export const LEADER_TERM_MAX_LENGTH = 40;
+export const LEADER_TERM_MAX_WORDS = 4;
+
+/**
+ * Why a word for a team lead cannot be used, or null when it can. The word is filled into the
+ * items of open waves as officers read them, so it is held to what an item text is (A13):
+ * only letters of the Latin alphabet (accents included), single spaces, hyphens and
+ * apostrophes, at most LEADER_TERM_MAX_WORDS words and LEADER_TERM_MAX_LENGTH characters; not
+ * itself a question about the respondent; and no item of the bank that names the lead may
+ * become one with it filled in ("my team lead. How old are you? And" would otherwise turn a
+ * question about the lead into one about the officer).
+ */
+export function leaderTermProblem(
+  word: string,
+  language: Language,
+  items: readonly Item[] = ITEM_BANK,
+): string | null {
+  const term = word.trim();
+  if (term === '') return 'The word for a team lead is empty.';
+  if (term.length > LEADER_TERM_MAX_LENGTH) {
+    return `The word for a team lead is at most ${LEADER_TERM_MAX_LENGTH} characters.`;
+  }
+  if (hasHiddenCharacter(term)) return `The word for a team lead ${HIDDEN_CHARACTER_REASON}.`;
+  const letters = term.normalize('NFC');
+  if ([...letters.matchAll(/\p{L}/gu)].some(([letter]) => !isOrdinaryLatinLetter(letter))) {
+    return `The word for a team lead ${FOREIGN_LETTER_REASON}.`;
+  }
+  if (!/^\p{L}+(?:(?: |-|'|’)\p{L}+)*$/u.test(letters)) {
+    return 'The word for a team lead holds only letters, single spaces, hyphens and apostrophes: no punctuation, digits or other signs.';
+  }
+  if (term.split(' ').length > LEADER_TERM_MAX_WORDS) {
+    return `The word for a team lead is at most ${LEADER_TERM_MAX_WORDS} words.`;
+  }
+  const own = identifyingReason(term, 'team');
+  if (own) return `The word for a team lead ${own}; Teamspiegel never asks who someone is (A13).`;
+  for (const item of items) {
+    const template =
+      language === 'nl-BE' ? (item.texts['nl-BE'] ?? item.texts.nl) : item.texts[language];
+    if (!template?.includes(LEAD_PLACEHOLDER)) continue;
+    const reason = identifyingReason(itemText(item, language, term), item.reportingLevel);
+    if (reason) {
+      return `With this word for a team lead the item ${item.id} ${reason}; Teamspiegel never asks who someone is (A13).`;
+    }
+  }
+  return null;
+}
 
 /** What an organisation has until it changes something. */
 export function defaultSettings(): OrganisationSettings {
@@ -98,8 +161,10 @@ export function isSupportLink(value: string): boolean {
 export function validateSettingsChange(options: {
   current: OrganisationSettings;
   next: OrganisationSettings;
+  /** The items a word for a team lead is filled into: the bank and the imported packs. */
+  items?: readonly Item[];
 }): SettingsValidation {
-  const { current, next } = options;
+  const { current, next, items = ITEM_BANK } = options;
   const problems: SettingProblem[] = [];
 
   for (const key of THRESHOLD_KEYS) {
@@ -107,34 +172,33 @@ export function validateSettingsChange(options: {
     const now = current.thresholds[key];
     const floor = THRESHOLD_FLOORS[key];
     const path = `thresholds.${key}`;
+    // D's floor is K (effectiveThresholds): say so wherever d is refused.
+    const follows = key === 'd' ? ' d follows K: in force it is never below K.' : '';
     if (!Number.isInteger(value) || value > THRESHOLD_MAXIMUM) {
       problems.push({
         key: path,
         code: 'settings_invalid',
-        message: `${key} must be a whole number from ${floor} to ${THRESHOLD_MAXIMUM}.`,
+        message: `${key} must be a whole number from ${floor} to ${THRESHOLD_MAXIMUM}.${follows}`,
       });
     } else if (value < floor) {
       problems.push({
         key: path,
         code: 'threshold_lowering_refused',
-        message: `${key} cannot go below its floor of ${floor} (it is now ${now}): thresholds can only be raised.`,
+        message: `${key} cannot go below its floor of ${floor} (it is now ${now}): thresholds can only be raised.${follows}`,
       });
     } else if (value < now) {
       problems.push({
         key: path,
         code: 'threshold_lowering_refused',
-        message: `${key} is ${now} and cannot be lowered to ${value}: thresholds can only be raised.`,
+        message: `${key} is ${now} and cannot be lowered to ${value}: thresholds can only be raised.${follows}`,
       });
     }
   }
 
-  for (const [language, word] of Object.entries(next.leaderTerm)) {
-    if (word.trim() === '' || /[{}<>]/.test(word)) {
-      problems.push({
-        key: `leaderTerm.${language}`,
-        code: 'settings_invalid',
-        message: `The word for a team lead (${language}) must be plain text.`,
-      });
+  for (const [language, word] of Object.entries(next.leaderTerm) as [Language, string][]) {
+    const problem = leaderTermProblem(word, language, items);
+    if (problem) {
+      problems.push({ key: `leaderTerm.${language}`, code: 'settings_invalid', message: problem });
     }
   }
 

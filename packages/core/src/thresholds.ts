@@ -13,7 +13,7 @@ export interface Thresholds {
   kSens: number;
   /** Respondents in a group before its comments are shown. */
   kComment: number;
-  /** Minimum size of any group obtainable by subtraction. */
+  /** Minimum size of any group obtainable by subtraction; in force never below k. */
   d: number;
 }
 
@@ -26,7 +26,10 @@ export const THRESHOLD_FLOORS: Readonly<Thresholds> = Object.freeze({
   d: 5,
 });
 
-/** The thresholds in force: each one the organisation's value when higher, else the floor. */
+/**
+ * The thresholds in force: each one the organisation's value when higher, else the floor;
+ * and d never below k.
+ */
 export function effectiveThresholds(raised: Partial<Thresholds> = {}): Thresholds {
   const result = { ...THRESHOLD_FLOORS };
   for (const key of Object.keys(THRESHOLD_FLOORS) as (keyof Thresholds)[]) {
@@ -35,5 +38,7 @@ export function effectiveThresholds(raised: Partial<Thresholds> = {}): Threshold
       result[key] = value;
     }
   }
+  // Rule: D's floor is K (anonymity.md section 3), so raising K raises D with it.
+  result.d = Math.max(result.d, result.k);
   return result;
 }

@@ -94,4 +94,41 @@ test('items about the team as a subject stay allowed', () => {
   assert.equal(validateContentPack(input).ok, true);
 });
 
+test('invisible characters and look-alike letters do not hide a question (A13)', () => {
+  const texts: [string, RegExp][] = [
+    ['Hoe \u00ADoud ben je?', /asks for age/],
+    ['Ik ben een \u200Bvrouw.', /personal attribute/],
+    ['In welk \u00ADteam werk je?', /which team/],
+    ['In w\u0435lk team werk je?', /outside the Latin alphabet/],
+    ['\uFF28\uFF4F\uFF45 oud ben je?', /asks for age/],
+    ['Hoe o\u0336ud ben je?', /asks for age/],
+    ['How \u2060old are you?', /asks for age/],
+    // Harmless words, but what a respondent reads is not what was checked.
+    ['Ik voel me veilig in mijn \u00ADteam.', /invisible/],
+    ['Ik voel me v\u0435ilig in mijn team.', /outside the Latin alphabet/],
+  ];
+  const input = pack(
+    texts.map(([nl], i) => item({ id: `x.h${i}`, texts: { nl, en: 'I feel safe in my team.' } })),
+  );
+  const problems = a13Problems(input);
+  for (const [i, [nl, reason]] of texts.entries()) {
+    const problem = problems.find((p) => p.path === `$.items[${i}].texts.nl`);
+    assert.ok(problem, JSON.stringify(nl));
+    assert.match(problem?.message ?? '', reason, JSON.stringify(nl));
+  }
+  assert.is(problems.length, texts.length);
+});
+
+test('accented Latin letters stay ordinary text', () => {
+  const input = pack([
+    item({
+      texts: {
+        nl: 'Ik word niet geïntimideerd en ik ben tevreden over één collega.',
+        en: 'I feel at ease in my team’s café.',
+      },
+    }),
+  ]);
+  assert.equal(a13Problems(input), []);
+});
+
 test.run();

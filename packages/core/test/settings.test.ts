@@ -1,8 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Item, Language } from '@teamspiegel/contracts';
 import {
   defaultSettings,
   isSupportLink,
+  ITEM_BANK,
+  leaderTermProblem,
   THRESHOLD_FLOORS,
   validateSettingsChange,
   withDefaults,
@@ -175,3 +178,102 @@ other('stored settings are read over the defaults and never below the floors', (
 });
 
 other.run();
+
+const leader = suite("the organisation's word for a team lead (A13)");
+
+/** The problems of a change that only sets the word for a lead in `language`. */
+function leaderProblems(language: Language, word: string, items?: readonly Item[]) {
+  const current = defaultSettings();
+  const next = { ...current, leaderTerm: { ...current.leaderTerm, [language]: word } };
+  const result = validateSettingsChange({ current, next, ...(items ? { items } : {}) });
+  return result.ok ? [] : result.problems;
+}
+
+leader('a word that smuggles a question into every lead item is refused', () => {
+  for (const [language, word] of [
+    ['nl', 'mijn teamchef. Ik ben een vrouw en'],
+    ['nl-BE', 'mijn teamchef. Hoe oud ben je? En'],
+    ['en', 'my team lead. How old are you? And'],
+  ] as [Language, string][]) {
+    const problems = leaderProblems(language, word);
+    assert.equal(
+      problems.map((p) => [p.key, p.code]),
+      [[`leaderTerm.${language}`, 'settings_invalid']],
+      word,
+    );
+    assert.match(
+      problems[0]?.message ?? '',
+      'only letters, single spaces, hyphens and apostrophes',
+    );
+  }
+});
+
+leader('a word made of letters only is still checked as a question, alone and in the items', () => {
+  for (const [language, word, reason] of [
+    ['nl', 'ik ben een vrouw', 'personal attribute'],
+    ['en', 'how old', 'age'],
+    ['en', 'which team', 'which team'],
+    ['nl', 'leeftijd', 'age'],
+  ] as [Language, string, string][]) {
+    const problems = leaderProblems(language, word);
+    assert.is(problems.length, 1, word);
+    assert.match(problems[0]?.message ?? '', reason);
+    assert.match(problems[0]?.message ?? '', 'A13');
+  }
+  // Harmless alone, a question once filled into an item: every item naming the lead is rendered.
+  const item: Item = {
+    id: 'org.lead_age',
+    theme: 'inclusive_leadership',
+    texts: { nl: 'Hoe {lead} vind je het werk?', en: 'How {lead} do you find the work?' },
+    scale: 'agree5',
+    reverseKeyed: false,
+    dontKnow: false,
+    reportingLevel: 'team',
+    leaderReferent: true,
+  };
+  assert.is(leaderTermProblem('oud', 'nl', []), null);
+  const problems = leaderProblems('nl', 'oud', [...ITEM_BANK, item]);
+  assert.equal(
+    problems.map((p) => p.key),
+    ['leaderTerm.nl'],
+  );
+  assert.match(problems[0]?.message ?? '', /org\.lead_age .*asks for age/);
+});
+
+leader('invisible characters and letters from another script are refused, saying why', () => {
+  const soft = leaderProblems('nl', 'mijn leiding\u00ADgevende');
+  assert.match(soft[0]?.message ?? '', 'invisible');
+  const zeroWidth = leaderProblems('en', 'my team\u200B lead');
+  assert.match(zeroWidth[0]?.message ?? '', 'invisible');
+  const cyrillic = leaderProblems('nl', 'mijn l\u0435idinggevende');
+  assert.match(cyrillic[0]?.message ?? '', 'outside the Latin alphabet');
+});
+
+leader('a word is short: at most 40 characters and 4 words', () => {
+  assert.match(
+    leaderProblems('nl', 'mijn eigen directe dagelijkse leidinggevende')[0]?.message ?? '',
+    '40 characters',
+  );
+  assert.match(leaderProblems('en', 'my own very direct lead')[0]?.message ?? '', '4 words');
+});
+
+leader('ordinary words for a lead are accepted, accents, hyphens and apostrophes included', () => {
+  for (const [language, word] of [
+    ['nl', 'mijn teamleider'],
+    ['nl', 'mijn directe leidinggevende'],
+    ['nl-BE', 'mijn teamchef'],
+    ['nl-BE', "mijn chef d'équipe"],
+    ['nl', 'de ploeg-chef'],
+    ['en', 'my team lead'],
+    ['en', 'my sergeant'],
+    ['en', 'the shift’s lead'],
+  ] as [Language, string][]) {
+    assert.equal(leaderProblems(language, word), [], word);
+  }
+  const current = defaultSettings();
+  for (const [language, word] of Object.entries(current.leaderTerm) as [Language, string][]) {
+    assert.is(leaderTermProblem(word, language), null, word);
+  }
+});
+
+leader.run();

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { effectiveThresholds, THRESHOLD_FLOORS } from '../src/index.ts';
+import { classRule, effectiveThresholds, THRESHOLD_FLOORS } from '../src/index.ts';
 
 test('the floors are those of the anonymity specification', () => {
   assert.equal({ ...THRESHOLD_FLOORS }, { k: 5, kE: 5, kDist: 10, kSens: 20, kComment: 10, d: 5 });
@@ -28,4 +28,18 @@ test('the floors themselves cannot be changed at run time', () => {
     (THRESHOLD_FLOORS as { k: number }).k = 1;
   });
 });
+test('D follows K: raising K raises the smallest group obtainable by subtraction with it', () => {
+  const raised = effectiveThresholds({ k: 10, d: 5 });
+  assert.is(raised.d, 10);
+  assert.equal(classRule('score', { ...THRESHOLD_FLOORS, k: 10, d: 5 }), {
+    primary: 10,
+    d: 10,
+    unitOnly: false,
+  });
+  assert.is(classRule('unit_score', { ...THRESHOLD_FLOORS, k: 12 }).d, 12);
+  // D raised above K stays where it was raised to; at the floors nothing moves.
+  assert.is(effectiveThresholds({ k: 7, d: 12 }).d, 12);
+  assert.is(effectiveThresholds({}).d, 5);
+});
+
 test.run();

@@ -174,11 +174,57 @@ const GROUNDS = new RegExp(
 );
 
 /**
+ * Characters that hide between letters or change how they look: format characters (soft
+ * hyphen, zero-width space and joiner, direction marks), other controls except tab and line
+ * ends, private-use and unassigned code points, and combining marks that NFKC could not fold
+ * into a letter. "Hoe \u00ADoud ben je?" reads as "Hoe oud ben je?" but would slip past every
+ * pattern above.
+ */
+const HIDDEN = /(?![\t\n\r])[\p{C}\p{M}]/u;
+
+/**
+ * Letters a Dutch, Flemish or English text needs: ASCII letters, with accents (they decompose
+ * to an ASCII letter and marks) and a few Latin letters of their own. Anything else, a Cyrillic
+ * "е" or a Latin dotless "ı", looks like a letter the patterns know and is not one.
+ */
+const LATIN_EXTRA = new Set('ßÆæØøŒœŁłĐđÐðÞþ');
+
+export function isOrdinaryLatinLetter(letter: string): boolean {
+  if (LATIN_EXTRA.has(letter)) return true;
+  return /^[A-Za-z]$/.test(letter.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** The first letter of `text` outside the ordinary Latin alphabet, or null. */
+export function foreignLetter(text: string): string | null {
+  for (const match of text.normalize('NFKC').matchAll(/\p{L}/gu)) {
+    if (!isOrdinaryLatinLetter(match[0])) return match[0];
+  }
+  return null;
+}
+
+/** Whether `text` holds an invisible, control or stray combining character (after NFKC). */
+export function hasHiddenCharacter(text: string): boolean {
+  return HIDDEN.test(text.normalize('NFKC'));
+}
+
+export const HIDDEN_CHARACTER_REASON =
+  'holds an invisible or combining character (such as a soft hyphen or a zero-width space), which could hide a question from this check';
+
+export const FOREIGN_LETTER_REASON =
+  'uses a letter outside the Latin alphabet (such as a Cyrillic letter that looks like a Latin one), which could hide a question from this check';
+
+/**
  * A13: the reason an item text would identify its respondent, or null for an ordinary item.
  * `reportingLevel` decides whether an attribute named as grounds of treatment is allowed.
+ *
+ * The text is folded with NFKC (full-width and ligature letters become ordinary ones) and
+ * matched with its hidden characters taken out, so a question is named for what it asks;
+ * a text that still holds hidden characters or letters from another script is refused too,
+ * since what a respondent reads would not be what was checked.
  */
 export function identifyingReason(text: string, reportingLevel: ReportingLevel): string | null {
-  const normalised = text.normalize('NFC').replace(/[’‘]/g, "'");
+  const folded = text.normalize('NFKC');
+  const normalised = folded.replace(new RegExp(HIDDEN.source, 'gu'), '').replace(/[’‘]/g, "'");
   for (const { pattern, reason } of QUESTION_PATTERNS) {
     if (pattern.test(normalised)) return reason;
   }
@@ -190,5 +236,7 @@ export function identifyingReason(text: string, reportingLevel: ReportingLevel):
       if (!asGrounds) return reason;
     }
   }
+  if (HIDDEN.test(folded)) return HIDDEN_CHARACTER_REASON;
+  if (foreignLetter(folded) !== null) return FOREIGN_LETTER_REASON;
   return null;
 }
