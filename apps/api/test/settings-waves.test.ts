@@ -179,4 +179,36 @@ test('a content pack asking who someone is, or for an open answer, is refused pe
   );
 });
 
+test("a word for a lead is refused when it turns an imported pack's lead item into a question (A13)", async () => {
+  const base = TEAMSPIEGEL_PACK.items.find((i) => i.leaderReferent)!;
+  const pack = {
+    id: 'own-lead-questions',
+    title: 'Own lead questions',
+    source: 'Teamspiegel',
+    licence: { status: 'owned' },
+    translationStatus: 'original',
+    items: [
+      {
+        ...base,
+        id: 'own.lead_work',
+        texts: { nl: 'Hoe {lead} vind je het werk?', en: 'How {lead} do you find the work?' },
+      },
+    ],
+  };
+  const imported = await admin.post('/api/v1/content/packs', {
+    format: 'json',
+    text: JSON.stringify(pack),
+  });
+  assert.is(imported.statusCode < 300, true, imported.body);
+
+  const view = (await admin.get(`/api/v1/settings?organisationId=${nlId}`)).json<SettingsView>();
+  // "oud" (old) is no question by itself; in the pack's item it asks for the officer's age.
+  const response = await admin.request('PUT', '/api/v1/settings', {
+    organisationId: nlId,
+    settings: { ...view.settings, leaderTerm: { ...view.settings.leaderTerm, nl: 'oud' } },
+  });
+  assert.is(response.statusCode, 400, response.body);
+  assert.match(response.json<{ message: string }>().message, /own\.lead_work .*asks for age/);
+});
+
 test.run();

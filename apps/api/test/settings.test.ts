@@ -149,6 +149,29 @@ test('links must be https or mailto; retention at least a year of results', asyn
   });
 });
 
+test('a word for a team lead that carries a question, or hides letters, is refused (A13)', async () => {
+  const current = (await settingsOf(admin)).settings;
+  await expectNothingChanged(async () => {
+    for (const [language, word, says] of [
+      ['nl', 'mijn teamchef. Ik ben een vrouw en', 'only letters'],
+      ['en', 'my team lead. How old are you? And', 'only letters'],
+      ['en', 'how old', 'asks for age'],
+      ['nl', 'mijn l\u0435idinggevende', 'outside the Latin alphabet'],
+      ['nl', 'mijn leiding\u00ADgevende', 'invisible'],
+    ] as const) {
+      const response = await putSettings(admin, {
+        organisationId: nlId,
+        settings: { ...current, leaderTerm: { ...current.leaderTerm, [language]: word } },
+      });
+      expectRefused(response, 400, 'settings_invalid', word);
+      const { message } = response.json<{ message: string }>();
+      assert.match(message, `leaderTerm.${language}`, word);
+      assert.match(message, says, word);
+    }
+  });
+  assert.equal((await settingsOf(admin)).settings.leaderTerm, current.leaderTerm);
+});
+
 test('the works council reads the settings and who changed what, but cannot change them', async () => {
   const view = await settingsOf(council);
   assert.is(view.settings.thresholds.k, 7);

@@ -18,6 +18,7 @@ import {
 } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import type { Actor } from '../access.repository.ts';
+import { allItems } from '../collection/catalogue.ts';
 import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
 import type { Clock } from '../clock.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
@@ -150,7 +151,12 @@ export function settingsRoutes(app: FastifyInstance, opts: { db: Db; clock: Cloc
       await db.transaction().execute(async (trx) => {
         // Read inside the transaction: two administrators raising at once cannot undo a raise.
         const current = await settingsFor(trx, organisation.id);
-        const result = validateSettingsChange({ current, next: request.body.settings });
+        // The word for a lead is checked in every item it is filled into, imported packs too.
+        const result = validateSettingsChange({
+          current,
+          next: request.body.settings,
+          items: allItems(),
+        });
         if (!result.ok) {
           const first = result.problems[0]!;
           throw new AppError(
