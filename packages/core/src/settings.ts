@@ -94,7 +94,8 @@ export function defaultSettings(): OrganisationSettings {
 
 /**
  * Stored settings over the defaults, section by section, so a key added in a later release
- * has its default; thresholds never come out below the floors whatever was stored.
+ * has its default; thresholds never come out below the floors and a word for a lead that
+ * the rules refuse never comes out at all, whatever was stored.
  */
 export function withDefaults(stored: unknown): OrganisationSettings {
   const base = defaultSettings();
@@ -110,9 +111,18 @@ export function withDefaults(stored: unknown): OrganisationSettings {
       thresholds[key] = THRESHOLD_FLOORS[key];
     }
   }
+  // A word stored before the A13 rules on it were this strict is read as the default word,
+  // never filled into an item as it is.
+  const leaderTerm = section('leaderTerm');
+  for (const language of Object.keys(base.leaderTerm) as Language[]) {
+    const word = leaderTerm[language];
+    if (typeof word !== 'string' || leaderTermProblem(word, language) !== null) {
+      leaderTerm[language] = base.leaderTerm[language];
+    }
+  }
   return {
     thresholds,
-    leaderTerm: section('leaderTerm'),
+    leaderTerm,
     links: section('links'),
     programmeDefaults: section('programmeDefaults'),
     retention: section('retention'),

@@ -177,6 +177,17 @@ other('stored settings are read over the defaults and never below the floors', (
   assert.equal(withDefaults(null), defaultSettings());
 });
 
+other('a stored word for a lead the rules refuse is read as the default word', () => {
+  const read = withDefaults({
+    leaderTerm: { nl: 'mijn teamchef. Ik ben een vrouw en', 'nl-BE': 'mijn chef', en: 7 },
+  });
+  assert.equal(read.leaderTerm, {
+    nl: 'mijn leidinggevende',
+    'nl-BE': 'mijn chef',
+    en: 'my team lead',
+  });
+});
+
 other.run();
 
 const leader = suite("the organisation's word for a team lead (A13)");
