@@ -841,12 +841,13 @@ export const nl = {
   'settings.threshold.kDist': 'kDist: respondenten voor een verdeling',
   'settings.threshold.kSens': 'kSens: respondenten voor incidentvragen',
   'settings.threshold.kComment': 'kComment: respondenten voordat opmerkingen zichtbaar zijn',
-  'settings.threshold.d': 'd: kleinste groep die door aftrekken te bepalen is',
+  'settings.threshold.d':
+    'd: kleinste groep die door aftrekken te bepalen is (volgt K, nooit lager)',
   'settings.thresholdHint': 'Minimum {floor} · nu {current}',
   'settings.nextWave': 'Geldt vanaf de volgende meting.',
   'settings.leader': 'Woord voor een leidinggevende',
   'settings.leaderHint':
-    'Dit woord staat in de vragen over de leidinggevende, bijvoorbeeld “mijn teamchef”.',
+    'Dit woord staat in de vragen over de leidinggevende, bijvoorbeeld “mijn teamchef”: alleen letters (spaties, koppeltekens en apostrofs mogen), hoogstens 4 woorden en 40 tekens.',
   'settings.leader.nl': 'Nederlands',
   'settings.leader.nl-BE': 'Nederlands (België)',
   'settings.leader.en': 'Engels',
