@@ -1,8 +1,10 @@
 /**
  * Backup and restore (docs/operations.md): an online backup while officers keep submitting,
- * restored into a fresh directory, loses no answer given before it; and a restore refuses
- * archives that were changed or that try to write outside their place, and directories that
- * already hold data.
+ * restored into a fresh directory, loses no answer given before it; the wave keys in an archive
+ * are sealed to the operator's recovery key, so the archive alone opens no answer (threat T4,
+ * A23); and a restore refuses archives that were changed, whose sealed keys were moved, a wrong
+ * recovery key, members that try to write outside their place, and directories that already
+ * hold data.
  */
 import {
   cpSync,
@@ -16,7 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Migrator, sql } from 'kysely';
 import { create as createTar, extract as extractTar, Header } from 'tar';
 import { suite } from 'uvu';
@@ -30,6 +32,7 @@ import {
   restoreBackup,
   type BackupManifest,
 } from '../src/cli/backup.ts';
+import { generateRecoveryKey } from '../src/cli/recovery-key.ts';
 import {
   answersFor,
   browserForPerson,
@@ -58,6 +61,13 @@ const fresh = () => {
 let waveId = '';
 let closedWaveId = '';
 let archive = '';
+/** A second archive of the same open wave, and one made without keys. */
+let otherArchive = '';
+let dbOnlyArchive = '';
+/** The recovery key pair the archives are sealed to. */
+let recovery: Awaited<ReturnType<typeof generateRecoveryKey>>;
+/** The key files of the open wave and the closed one's leftovers, as they were on disk. */
+const keyFiles = new Map<string, Buffer>();
 /** Per cell: how many answered before the backup, and how many while it ran. */
 const before = new Map<string, number>();
 const during = new Map<string, number>();
@@ -144,6 +154,15 @@ backup('a backup taken while officers submit restores every answer given before 
     bump(before, token.cellId);
   }
 
+  recovery = await generateRecoveryKey(fresh());
+  assert.is(modeOf(recovery.privateFile), 0o600, "the private recovery key is its owner's only");
+  for (const wave of [waveId, closedWaveId]) {
+    for (const file of readdirSync(join(live.config.keyDir, wave))) {
+      keyFiles.set(`${wave}/${file}`, readFileSync(join(live.config.keyDir, wave, file)));
+    }
+  }
+  assert.ok(keyFiles.has(`${waveId}/data.key`), 'the open wave has a data key');
+
   archive = join(fresh(), 'teamspiegel.backup.tgz');
   const lines: string[] = [];
   const submitting = (async () => {
@@ -163,6 +182,7 @@ backup('a backup taken while officers submit restores every answer given before 
       keyDir: live.config.keyDir,
       file: archive,
       codeVersion: 'test',
+      recipientFile: recovery.publicFile,
       log: (line) => lines.push(line),
     }),
     submitting,
@@ -174,9 +194,52 @@ backup('a backup taken while officers submit restores every answer given before 
     [[waveId, 'open']],
     'only the open wave has keys in the backup, not the closed one',
   );
-  assert.ok(result.manifest.waves[0]!.keys.includes(`keys/${waveId}/data.key`));
+  assert.ok(result.manifest.waves[0]!.keys.includes(`keys/${waveId}/data.key.sealed`));
+  assert.is(result.manifest.recipient?.fingerprint, recovery.fingerprint);
   assert.ok(result.manifest.migration, 'the manifest names the migration');
   assert.ok(lines.length > 0 && lines.every((l) => !l.includes('sealed')), 'progress, no data');
+
+  // Without a recovery key, a backup with an open wave is refused and leaves nothing behind.
+  const refused = join(fresh(), 'refused.tgz');
+  assert.match(
+    await refusal(() =>
+      createBackup({
+        dataDir: dir,
+        keyDir: live!.config.keyDir,
+        file: refused,
+        codeVersion: 'test',
+      }),
+    ),
+    new RegExp(`wave ${waveId} \\(open\\) has keys.*TEAMSPIEGEL_BACKUP_RECIPIENT.*--without-keys`),
+  );
+  assert.not.ok(existsSync(refused), 'no archive written');
+  otherArchive = join(fresh(), 'other.tgz');
+  await createBackup({
+    dataDir: dir,
+    keyDir: live.config.keyDir,
+    file: otherArchive,
+    codeVersion: 'test',
+    recipientFile: recovery.publicFile,
+  });
+  // Asked for explicitly, an archive of the database alone, even with a recovery key at hand.
+  dbOnlyArchive = join(fresh(), 'database-only.tgz');
+  const dbOnly = await createBackup({
+    dataDir: dir,
+    keyDir: live.config.keyDir,
+    file: dbOnlyArchive,
+    codeVersion: 'test',
+    recipientFile: recovery.publicFile,
+    withoutKeys: true,
+  });
+  assert.equal(
+    dbOnly.manifest.members.map((m) => m.path),
+    ['teamspiegel.sqlite'],
+  );
+  assert.equal(
+    dbOnly.manifest.waves.map((w) => [w.id, w.keys]),
+    [[waveId, []]],
+  );
+  assert.ok(dbOnly.manifest.keysOmitted);
   await live.stop();
 
   // Restored into a fresh directory, the wave carries on and closes there.
@@ -185,8 +248,21 @@ backup('a backup taken while officers submit restores every answer given before 
     dataDir: target,
     keyDir: join(target, 'keys'),
     file: archive,
+    recoveryKeyFile: recovery.privateFile,
   });
   assert.equal(outcome.migrated, [], 'nothing to migrate: the same code made the backup');
+  assert.is(outcome.warning, null);
+  for (const file of readdirSync(join(target, 'keys', waveId))) {
+    assert.equal(
+      readFileSync(join(target, 'keys', waveId, file)),
+      keyFiles.get(`${waveId}/${file}`),
+      `${file} restored as it was`,
+    );
+  }
+  assert.is(
+    readdirSync(join(target, 'keys', waveId)).length,
+    result.manifest.waves[0]!.keys.length,
+  );
   assert.is(modeOf(join(target, 'teamspiegel.sqlite')), 0o600);
   assert.is(modeOf(join(target, 'keys')), 0o700);
   assert.is(modeOf(join(target, 'keys', waveId)), 0o700);
@@ -256,11 +332,33 @@ backup('a backup never overwrites a file', async () => {
   assert.is(readFileSync(file, 'utf8'), 'precious');
 });
 
+backup('an archive holds no wave key in plain form', async () => {
+  const tar = gunzipSync(readFileSync(archive));
+  assert.ok(tar.includes(Buffer.from('SQLite format 3\0')), 'the search sees inside the archive');
+  assert.ok(keyFiles.size > 2);
+  for (const [name, bytes] of keyFiles) {
+    for (const form of [
+      bytes,
+      Buffer.from(bytes.toString('base64')),
+      Buffer.from(bytes.toString('base64url')),
+      Buffer.from(bytes.toString('hex')),
+    ]) {
+      assert.not.ok(tar.includes(form), `${name} is not in the archive`);
+    }
+  }
+});
+
 /** Restoring `file` into a fresh directory fails with a message matching `pattern`, and places nothing. */
-async function expectRestoreRefused(file: string, pattern: RegExp) {
+async function expectRestoreRefused(
+  file: string,
+  pattern: RegExp,
+  recoveryKeyFile: string | null = recovery.privateFile,
+) {
   const target = join(fresh(), 'restored');
   assert.match(
-    await refusal(() => restoreBackup({ dataDir: target, keyDir: join(target, 'keys'), file })),
+    await refusal(() =>
+      restoreBackup({ dataDir: target, keyDir: join(target, 'keys'), file, recoveryKeyFile }),
+    ),
     pattern,
   );
   assert.not.ok(existsSync(join(target, 'teamspiegel.sqlite')), 'no database placed');
@@ -269,26 +367,27 @@ async function expectRestoreRefused(file: string, pattern: RegExp) {
 }
 
 /**
- * The archive unpacked, changed by `change`, and packed again with the same manifest and any
- * `extra` members; with `resign`, the manifest gets the changed database's checksum, as a
- * backup made from that database would have.
+ * The archive (by default the first one) unpacked, changed by `change`, and packed again with
+ * the same manifest and any `extra` members; with `resign`, the manifest gets the changed
+ * members' checksums, as a backup made from them would have.
  */
 async function repacked(
   change: (dir: string) => void | Promise<void>,
-  options: { extra?: string[]; resign?: boolean } = {},
+  options: { extra?: string[]; resign?: boolean; from?: string } = {},
 ): Promise<string> {
   const dir = fresh();
   const unpacked = join(dir, 'unpacked');
   mkdirSync(unpacked);
-  await extractTar({ file: archive, cwd: unpacked });
+  await extractTar({ file: options.from ?? archive, cwd: unpacked });
   const manifestFile = join(unpacked, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
   await change(unpacked);
   if (options.resign) {
-    const bytes = readFileSync(join(unpacked, 'teamspiegel.sqlite'));
-    const member = manifest.members.find((m) => m.path === 'teamspiegel.sqlite')!;
-    member.bytes = bytes.length;
-    member.sha256 = createHash('sha256').update(bytes).digest('hex');
+    for (const member of manifest.members) {
+      const bytes = readFileSync(join(unpacked, member.path));
+      member.bytes = bytes.length;
+      member.sha256 = createHash('sha256').update(bytes).digest('hex');
+    }
     writeFileSync(manifestFile, JSON.stringify(manifest));
   }
   const file = join(dir, 'changed.tgz');
@@ -300,7 +399,17 @@ async function repacked(
   return file;
 }
 
-/** Changes the database inside the archive, through SQLite, and signs the result anew. */
+/** The archive unpacked into a fresh directory (by tar, as a person inspecting it would). */
+async function unpacked(file: string): Promise<string> {
+  const dir = fresh();
+  await extractTar({ file, cwd: dir });
+  return dir;
+}
+
+/**
+ * Changes the database inside the database-only archive (sealed keys are bound to the database
+ * they were made with), through SQLite, and signs the result anew.
+ */
 const withDatabase = (change: (db: Db) => Promise<void>) =>
   repacked(
     async (dir) => {
@@ -311,13 +420,82 @@ const withDatabase = (change: (db: Db) => Promise<void>) =>
         await db.destroy();
       }
     },
-    { resign: true },
+    { resign: true, from: dbOnlyArchive },
   );
+
+backup('a restore needs the recovery key the archive was sealed to', async () => {
+  await expectRestoreRefused(
+    archive,
+    new RegExp(`sealed to recovery key ${recovery.fingerprint}: pass --recovery-key`),
+    null,
+  );
+  const other = await generateRecoveryKey(fresh());
+  await expectRestoreRefused(
+    archive,
+    new RegExp(`recovery key ${other.fingerprint} is not the one this archive was sealed to`),
+    other.privateFile,
+  );
+  // The public half opens nothing either.
+  await expectRestoreRefused(archive, /is a recovery public key/, recovery.publicFile);
+});
+
+backup(
+  'a restore refuses a sealed key moved to another place or from another archive',
+  async () => {
+    const sealed = (dir: string, file: string) => join(dir, 'keys', waveId, file);
+    const manifest = JSON.parse(
+      readFileSync(join(await unpacked(archive), 'manifest.json'), 'utf8'),
+    ) as BackupManifest;
+    const cellKeys = manifest.waves[0]!.keys.filter((k) => !k.endsWith('/data.key.sealed'));
+    assert.ok(cellKeys.length >= 2, 'several cell keys to swap');
+    const [a, b] = cellKeys.map((k) => k.split('/').at(-1)!);
+    // Two cells' keys swapped, each with the checksum of what it now holds.
+    const swapped = await repacked(
+      (dir) => {
+        const first = readFileSync(sealed(dir, a!));
+        writeFileSync(sealed(dir, a!), readFileSync(sealed(dir, b!)));
+        writeFileSync(sealed(dir, b!), first);
+      },
+      { resign: true },
+    );
+    await expectRestoreRefused(swapped, /does not open with the recovery key/);
+
+    // The data key from another archive of the same wave, sealed to the same recovery key.
+    const otherDir = await unpacked(otherArchive);
+    const foreign = await repacked(
+      (dir) =>
+        writeFileSync(
+          sealed(dir, 'data.key.sealed'),
+          readFileSync(sealed(otherDir, 'data.key.sealed')),
+        ),
+      { resign: true },
+    );
+    await expectRestoreRefused(foreign, /data\.key\.sealed does not open with the recovery key/);
+  },
+);
+
+backup(
+  'a database-only archive restores without a recovery key and says which waves lost their keys',
+  async () => {
+    const target = join(fresh(), 'restored');
+    const outcome = await restoreBackup({
+      dataDir: target,
+      keyDir: join(target, 'keys'),
+      file: dbOnlyArchive,
+    });
+    assert.match(
+      outcome.warning ?? '',
+      new RegExp(`${waveId} \\(open\\): .*cannot be closed with their answers`),
+    );
+    assert.ok(existsSync(join(target, 'teamspiegel.sqlite')));
+    assert.equal(readdirSync(join(target, 'keys')), [], 'no keys');
+  },
+);
 
 backup('a restore refuses an archive whose members were changed', async () => {
   const changedKey = await repacked((dir) => {
     const path = join(dir, 'keys', waveId);
-    const dataKey = join(path, 'data.key');
+    const dataKey = join(path, 'data.key.sealed');
     const bytes = readFileSync(dataKey);
     bytes[0] = bytes[0]! ^ 0xff;
     writeFileSync(dataKey, bytes);
@@ -334,10 +512,13 @@ backup('a restore refuses an archive whose members were changed', async () => {
 
   // A key smuggled in, or one left out, does not match the manifest either.
   const extraKey = await repacked(
-    (dir) => writeFileSync(join(dir, 'keys', waveId, 'extra.key'), 'x'),
-    { extra: [`keys/${waveId}/extra.key`] },
+    (dir) => writeFileSync(join(dir, 'keys', waveId, 'extra.key.sealed'), 'x'),
+    { extra: [`keys/${waveId}/extra.key.sealed`] },
   );
-  await expectRestoreRefused(extraKey, /extra\.key is in the archive but not in its manifest/);
+  await expectRestoreRefused(
+    extraKey,
+    /extra\.key\.sealed is in the archive but not in its manifest/,
+  );
 });
 
 backup('a restore from older code runs the migrations it lacks', async () => {
@@ -413,7 +594,7 @@ backup('a restore refuses members that would land outside their place, and links
     ['absolute', [{ path: join(dir, 'absolute-escape'), body: 'outside' }]],
     [
       'symlink',
-      [{ path: `keys/${waveId}/data.key`, type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+      [{ path: `keys/${waveId}/data.key.sealed`, type: 'SymbolicLink', linkpath: '/etc/passwd' }],
     ],
     ['hard link', [{ path: 'teamspiegel.sqlite', type: 'Link', linkpath: '/etc/passwd' }]],
     ['unknown file', [{ path: 'session-secret', body: 'x' }]],
@@ -430,8 +611,8 @@ backup('a restore refuses members that would land outside their place, and links
   writeFileSync(
     twice,
     handMadeTar([
-      { path: `keys/${waveId}/data.key`, body: 'a' },
-      { path: `keys/${waveId}/data.key`, body: 'b' },
+      { path: `keys/${waveId}/data.key.sealed`, body: 'a' },
+      { path: `keys/${waveId}/data.key.sealed`, body: 'b' },
     ]),
   );
   await expectRestoreRefused(twice, /more than once/);

@@ -2,17 +2,24 @@
 //
 // One archive (tar, gzip) holds everything a restore needs to carry on mid-wave:
 //
-//   manifest.json                 format version, when, which code and migration, the waves
-//                                 whose keys are included, and the SHA-256 of every other member
-//   teamspiegel.sqlite            a consistent online copy (SQLite's backup API)
-//   keys/<waveId>/<cellId>.key    signing keys of waves not closed in that copy
-//   keys/<waveId>/data.key        their data keys: the archive can open the sealed answers of
-//                                 those waves, so it is kept like the key directory itself
+//   manifest.json                       format version, archive id, when, which code and
+//                                       migration, the recovery key the keys are sealed to, the
+//                                       waves whose keys are included, and the SHA-256 of every
+//                                       other member
+//   teamspiegel.sqlite                  a consistent online copy (SQLite's backup API)
+//   keys/<waveId>/<cellId>.key.sealed   signing keys of waves not closed in that copy
+//   keys/<waveId>/data.key.sealed       their data keys
+//
+// Every key member is sealed with HPKE to the operator's recovery public key (recovery-key.ts),
+// bound to the archive id, its own path and the database copy's hash: the server can make an
+// archive but not open one, so a copy of an archive (threat T4) opens no answers, and no sealed
+// member can be moved to another place or archive. Without a recovery key an archive is made
+// only on request (withoutKeys), and then holds the database alone.
 //
 // Keys of closed waves are never included: they were destroyed at close (anonymity.md 4.5),
 // and a backup must not bring them back.
 
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, constants as fsConstants } from 'node:fs';
 import {
   chmod,
@@ -38,19 +45,33 @@ import { backupDatabase, createDb, migrateToLatest, type Db } from '@teamspiegel
 import { SAFE_ID } from '../collection/crypto/encoding.ts';
 import { keyIdOf } from '../collection/crypto/keys.ts';
 import { answersAad, open as openSealed } from '../collection/crypto/seal.ts';
+import {
+  openWithRecoveryKey,
+  readRecoveryPrivateKey,
+  readRecoveryPublicKey,
+  RecoveryKeyError,
+  RECOVERY_SUITE,
+  sealToRecoveryKey,
+  type RecoveryPrivateKey,
+} from './recovery-key.ts';
 
 /** The database file's name in the data directory (as server.ts opens it). */
 export const DATABASE_FILE = 'teamspiegel.sqlite';
 const MANIFEST = 'manifest.json';
 const FORMAT = 'teamspiegel-backup';
-const FORMAT_VERSION = 1;
+/** 1: keys in plain form (never released); 2: keys sealed to a recovery key. */
+const FORMAT_VERSION = 2;
 const DATA_KEY_FILE = 'data.key';
+const SEALED = '.sealed';
 const DATA_KEY_BYTES = 32;
 /** Waves whose keys still exist: they were prepared and are not closed yet. */
 const KEYED_STATES = ['preparing', 'open', 'closing'] as const;
 /** Upper bounds while reading an archive: a manifest or key is small; refuse anything else. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_KEY_BYTES = 16 * 1024;
+/** What a restore says when waves restored without their keys cannot be closed with answers. */
+const WITHOUT_KEYS_WARNING =
+  'waves that were preparing, open or closing in it cannot be closed with their answers: their keys are not in the archive';
 const MAX_MEMBERS = 1_000_000;
 
 /** A backup or restore refused or failed for a reason the operator can act on. */
@@ -66,10 +87,25 @@ const Manifest = Type.Object(
   {
     format: Type.Literal(FORMAT),
     formatVersion: Type.Integer({ minimum: 1 }),
+    /** Random per archive; every sealed key member is bound to it. */
+    archiveId: Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' }),
     createdAt: Type.String(),
     codeVersion: Type.String(),
     /** The last migration applied in the copied database. */
     migration: Type.Union([Type.String(), Type.Null()]),
+    /**
+     * The recovery key the key members are sealed to, or null when the archive holds no keys:
+     * no wave needed any, or the backup was made without them (keysOmitted).
+     */
+    recipient: Type.Union([
+      Type.Object(
+        { suite: Type.Literal(RECOVERY_SUITE), fingerprint: Type.String() },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+    /** Made without keys on request: the waves listed have keys elsewhere or nowhere. */
+    keysOmitted: Type.Boolean(),
     waves: Type.Array(
       Type.Object(
         {
@@ -99,7 +135,10 @@ export type BackupManifest = Static<typeof Manifest>;
 type MemberTarget =
   { kind: 'manifest' } | { kind: 'database' } | { kind: 'key'; waveId: string; file: string };
 
-const KEY_MEMBER = /^keys\/([A-Za-z0-9_-]{1,36})\/([A-Za-z0-9_-]{1,36})\.key$/;
+/** A key file in the key directory (temporary files, ".<random>.tmp", do not match). */
+const KEY_FILE = /^keys\/([A-Za-z0-9_-]{1,36})\/([A-Za-z0-9_-]{1,36})\.key$/;
+/** A sealed key in the archive. */
+const KEY_MEMBER = /^keys\/([A-Za-z0-9_-]{1,36})\/([A-Za-z0-9_-]{1,36})\.key\.sealed$/;
 
 function memberTarget(path: string): MemberTarget | null {
   if (path === MANIFEST) return { kind: 'manifest' };
@@ -107,6 +146,14 @@ function memberTarget(path: string): MemberTarget | null {
   const key = KEY_MEMBER.exec(path);
   return key ? { kind: 'key', waveId: key[1]!, file: `${key[2]!}.key` } : null;
 }
+
+/**
+ * The additional data of a sealed key member: the archive, the member's place and the database
+ * it belongs to. A member moved to another place, or into another archive, or beside another
+ * database copy does not open.
+ */
+const memberAad = (archiveId: string, path: string, databaseSha256: string) =>
+  Buffer.from(`teamspiegel-backup\0${archiveId}\0${path}\0${databaseSha256}`, 'utf8');
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -158,7 +205,7 @@ async function readKeyDirectory(keyDir: string): Promise<Map<string, Buffer>> {
       // Temporary files (".<random>.tmp") are half-written keys; the key store links them
       // into place only when complete.
       const path = `keys/${wave.name}/${file.name}`;
-      if (!file.isFile() || !KEY_MEMBER.test(path)) continue;
+      if (!file.isFile() || !KEY_FILE.test(path)) continue;
       try {
         keys.set(
           path,
@@ -273,6 +320,13 @@ export interface BackupOptions {
   file: string;
   /** Which code made the backup (a version or commit), for the manifest. */
   codeVersion: string;
+  /**
+   * The recovery public key file (TEAMSPIEGEL_BACKUP_RECIPIENT) the keys are sealed to. Without
+   * it, a backup is refused while any wave has keys, unless withoutKeys.
+   */
+  recipientFile?: string | null;
+  /** A database-only archive: no key is read or included, even with a recipient. */
+  withoutKeys?: boolean;
   now?: () => Date;
   /** Progress lines (never answer data). */
   log?: (line: string) => void;
@@ -295,6 +349,13 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
   const keyDir = resolve(options.keyDir);
   const source = join(resolve(options.dataDir), DATABASE_FILE);
   if (!(await exists(source))) throw new BackupError(`no database at ${source}`);
+  const withoutKeys = options.withoutKeys ?? false;
+  const recipient =
+    !withoutKeys && options.recipientFile
+      ? await readRecoveryPublicKey(resolve(options.recipientFile)).catch((err: unknown) => {
+          throw err instanceof RecoveryKeyError ? new BackupError(err.message) : err;
+        })
+      : null;
 
   // Claimed first (O_EXCL), so a backup never overwrites anything, not even one racing it.
   try {
@@ -327,14 +388,16 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     //   key against the copy and fails the backup rather than write one that lacks a key.
     // The first pass wins where both hold a file: keys are never replaced in place, so a
     // difference means the second pass read a key while it was being shredded at close.
-    log('Copying the key directory (first pass)...');
-    const first = await readKeyDirectory(keyDir);
+    // Without keys, the key directory is not even read.
+    const noKeys = async () => new Map<string, Buffer>();
+    if (!withoutKeys) log('Copying the key directory (first pass)...');
+    const first = withoutKeys ? await noKeys() : await readKeyDirectory(keyDir);
     log('Copying the database (online backup)...');
     const copy = join(staging, DATABASE_FILE);
     const { pages } = await backupDatabase(source, copy);
     log(`Database copied: ${pages} pages.`);
-    log('Copying the key directory (second pass)...');
-    const second = await readKeyDirectory(keyDir);
+    if (!withoutKeys) log('Copying the key directory (second pass)...');
+    const second = withoutKeys ? await noKeys() : await readKeyDirectory(keyDir);
     const union = new Map([...second, ...first]);
 
     const db = createDb(copy);
@@ -348,32 +411,67 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     } finally {
       await db.destroy();
     }
-    checkKeys(snapshot.waves, union);
+    if (!withoutKeys) {
+      try {
+        checkKeys(snapshot.waves, union);
+      } catch (err) {
+        for (const bytes of union.values()) bytes.fill(0);
+        throw err;
+      }
+    }
+    if (!withoutKeys && !recipient && snapshot.waves.length) {
+      for (const bytes of union.values()) bytes.fill(0);
+      throw new BackupError(
+        `wave ${snapshot.waves.map((w) => `${w.id} (${w.state})`).join(', ')} has keys, and a backup seals keys to a recovery key: ` +
+          'set TEAMSPIEGEL_BACKUP_RECIPIENT to its public key file (make one with `teamspiegel backup-key <dir>`), ' +
+          'or pass --without-keys for a database-only archive, from which those waves cannot be closed with their answers',
+      );
+    }
 
+    const archiveId = randomBytes(16).toString('base64url');
     const members: BackupManifest['members'] = [];
     const paths: string[] = [DATABASE_FILE];
-    members.push({ path: DATABASE_FILE, ...(await sha256OfFile(copy)) });
+    const database = await sha256OfFile(copy);
+    members.push({ path: DATABASE_FILE, ...database });
     const waves: BackupManifest['waves'] = [];
-    for (const wave of snapshot.waves) {
-      const prefix = `keys/${wave.id}/`;
-      const files = [...union.keys()].filter((p) => p.startsWith(prefix)).sort();
-      await mkdir(join(staging, 'keys', wave.id), { recursive: true, mode: 0o700 });
-      for (const path of files) {
-        const bytes = union.get(path)!;
-        await writeFile(join(staging, path), bytes, { mode: 0o600, flag: 'wx' });
-        members.push({ path, bytes: bytes.length, sha256: sha256(bytes) });
-        paths.push(path);
+    try {
+      for (const wave of snapshot.waves) {
+        const keys: string[] = [];
+        if (recipient) {
+          const prefix = `keys/${wave.id}/`;
+          const files = [...union.keys()].filter((p) => p.startsWith(prefix)).sort();
+          await mkdir(join(staging, 'keys', wave.id), { recursive: true, mode: 0o700 });
+          for (const file of files) {
+            const path = `${file}${SEALED}`;
+            const sealed = await sealToRecoveryKey(
+              recipient,
+              union.get(file)!,
+              memberAad(archiveId, path, database.sha256),
+            );
+            await writeFile(join(staging, path), sealed, { mode: 0o600, flag: 'wx' });
+            members.push({ path, bytes: sealed.length, sha256: sha256(sealed) });
+            paths.push(path);
+            keys.push(path);
+          }
+        }
+        waves.push({ id: wave.id, state: wave.state, keys });
       }
-      waves.push({ id: wave.id, state: wave.state, keys: files });
+    } finally {
+      for (const bytes of union.values()) bytes.fill(0);
     }
-    for (const bytes of union.values()) bytes.fill(0);
 
     const manifest: BackupManifest = {
       format: FORMAT,
       formatVersion: FORMAT_VERSION,
+      archiveId,
       createdAt: now().toISOString(),
       codeVersion: options.codeVersion,
       migration: snapshot.migration,
+      recipient:
+        recipient && snapshot.waves.length
+          ? { suite: RECOVERY_SUITE, fingerprint: recipient.fingerprint }
+          : null,
+      keysOmitted: withoutKeys,
       waves,
       members,
     };
@@ -405,6 +503,8 @@ export interface RestoreOptions {
   keyDir: string;
   /** The archive made by createBackup. */
   file: string;
+  /** The recovery private key file; needed when the archive holds sealed keys. */
+  recoveryKeyFile?: string | null;
   log?: (line: string) => void;
 }
 
@@ -414,6 +514,8 @@ export interface RestoreResult {
   migrated: string[];
   database: string;
   keyDir: string;
+  /** Set when waves were restored without their keys: what that means for them. */
+  warning: string | null;
 }
 
 /** Refuses unless the data directory holds no database and the key directory no keys. */
@@ -529,13 +631,19 @@ async function verifiedManifest(members: Map<string, StagedMember>): Promise<Bac
   } catch {
     throw new BackupError('the manifest is not JSON');
   }
+  const version = (manifest as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    throw new BackupError(
+      `the backup has format ${version}; this code reads up to ${FORMAT_VERSION}: upgrade first`,
+    );
+  }
+  if (typeof version === 'number' && version < FORMAT_VERSION) {
+    throw new BackupError(
+      `the backup has format ${version}, with keys in plain form; this code reads only archives whose keys are sealed (format ${FORMAT_VERSION}): restore it with the code that made it`,
+    );
+  }
   if (!Value.Check(Manifest, manifest)) {
     throw new BackupError('the manifest is not a Teamspiegel backup manifest');
-  }
-  if (manifest.formatVersion > FORMAT_VERSION) {
-    throw new BackupError(
-      `the backup has format ${manifest.formatVersion}; this code reads up to ${FORMAT_VERSION}: upgrade first`,
-    );
   }
   const listed = new Set(manifest.members.map((m) => m.path));
   if (listed.size !== manifest.members.length) {
@@ -566,7 +674,65 @@ async function verifiedManifest(members: Map<string, StagedMember>): Promise<Bac
   for (const path of keyed) {
     if (!listed.has(path)) throw new BackupError(`${path} is named by a wave but not included`);
   }
+  if (keyed.size && (!manifest.recipient || manifest.keysOmitted)) {
+    throw new BackupError('the manifest names keys but no recovery key they are sealed to');
+  }
   return manifest;
+}
+
+/**
+ * Every sealed key of the archive, opened in memory with the recovery key, by archive path. A
+ * wrong recovery key, or a member changed, moved or taken from another archive, refuses the
+ * whole restore before anything is written.
+ */
+async function openKeys(
+  manifest: BackupManifest,
+  members: Map<string, StagedMember>,
+  recoveryKeyFile: string | null | undefined,
+): Promise<Map<string, Buffer>> {
+  const opened = new Map<string, Buffer>();
+  const paths = manifest.waves.flatMap((w) => w.keys);
+  if (!paths.length) return opened;
+  const fingerprint = manifest.recipient!.fingerprint;
+  if (!recoveryKeyFile) {
+    throw new BackupError(
+      `the archive holds the keys of ${manifest.waves.filter((w) => w.keys.length).length} wave(s), sealed to recovery key ${fingerprint}: pass --recovery-key <private key file>`,
+    );
+  }
+  let key: RecoveryPrivateKey;
+  try {
+    key = await readRecoveryPrivateKey(resolve(recoveryKeyFile));
+  } catch (err) {
+    throw err instanceof RecoveryKeyError ? new BackupError(err.message) : err;
+  }
+  try {
+    if (key.fingerprint !== fingerprint) {
+      throw new BackupError(
+        `the recovery key ${key.fingerprint} is not the one this archive was sealed to (${fingerprint})`,
+      );
+    }
+    const database = manifest.members.find((m) => m.path === DATABASE_FILE)!.sha256;
+    for (const path of paths) {
+      const sealed = await readFile(members.get(path)!.staged);
+      const plain = await openWithRecoveryKey(
+        key,
+        sealed,
+        memberAad(manifest.archiveId, path, database),
+      );
+      if (!plain) {
+        throw new BackupError(
+          `${path} does not open with the recovery key: it was changed, moved, or taken from another archive`,
+        );
+      }
+      opened.set(path, plain);
+    }
+    return opened;
+  } catch (err) {
+    for (const bytes of opened.values()) bytes.fill(0);
+    throw err;
+  } finally {
+    key.secret.fill(0);
+  }
 }
 
 /** Moves a staged file into place with mode 0600, also onto another file system. */
@@ -618,12 +784,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   // The data directory holds the database and the session secret: its owner's alone.
   await chmod(dataDir, 0o700);
   const staging = await mkdtemp(join(dataDir, '.teamspiegel-restore-'));
+  // The opened keys, only ever in memory until written into the key directory.
+  let keys = new Map<string, Buffer>();
   try {
     log(`Reading ${basename(file)}...`);
     const members = await stageArchive(file, staging);
     const manifest = await verifiedManifest(members);
     log(`Manifest and ${manifest.members.length} checksums verified.`);
-
+    keys = await openKeys(manifest, members, options.recoveryKeyFile);
     // The database: intact, and from code this code can read (its migrations are ours).
     const stagedDb = members.get(DATABASE_FILE)!.staged;
     const known = await knownMigrations();
@@ -651,12 +819,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     await mkdir(keyDir, { recursive: true, mode: 0o700 });
     await chmod(keyDir, 0o700);
     for (const wave of manifest.waves) {
+      if (!wave.keys.length) continue;
       const dir = join(keyDir, wave.id);
       await mkdir(dir, { mode: 0o700 });
       for (const path of wave.keys) {
-        const member = members.get(path)!;
         const target = memberTarget(path) as Extract<MemberTarget, { kind: 'key' }>;
-        await moveFile(member.staged, join(dir, target.file));
+        await writeFile(join(dir, target.file), keys.get(path)!, { mode: 0o600, flag: 'wx' });
       }
     }
     const database = join(dataDir, DATABASE_FILE);
@@ -671,8 +839,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
     } finally {
       await restored.destroy();
     }
-    return { manifest, migrated, database, keyDir };
+    const keyless = manifest.waves.filter((w) => w.state !== 'preparing' && !w.keys.length);
+    const warning = keyless.length
+      ? `${keyless.map((w) => `${w.id} (${w.state})`).join(', ')}: ${WITHOUT_KEYS_WARNING}`
+      : null;
+    return { manifest, migrated, database, keyDir, warning };
   } finally {
+    for (const bytes of keys.values()) bytes.fill(0);
     await rm(staging, { recursive: true, force: true });
   }
 }
