@@ -29,8 +29,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('roster_change')
     .columns(['organisation_path', 'state', 'proposed_at'])
     .execute();
+  // Four eyes reads who created a person, their account and their roles from the audit log
+  // at each approval: by target, not by a scan of the whole log.
+  await db.schema
+    .createIndex('audit_event_target_idx')
+    .on('audit_event')
+    .columns(['target_id', 'action'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('audit_event_target_idx').execute();
   await db.schema.dropTable('roster_change').execute();
 }

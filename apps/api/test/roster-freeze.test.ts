@@ -5,7 +5,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { randomUUID } from 'node:crypto';
 import type {
+  CreateAccountResponse,
   PersonDetail,
   RosterChange,
   RosterChangePage,
@@ -16,7 +18,7 @@ import type {
 import { effectiveThresholds } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { planWaveCells } from '../src/collection/waves.service.ts';
-import { frozenUnitIds } from '../src/roster/freeze.ts';
+import { frozenUnitIds, proposeRosterChange } from '../src/roster/freeze.ts';
 import { TODAY, withTestApp } from './helpers.ts';
 import { openWave } from './pulse-support.ts';
 import {
@@ -24,6 +26,7 @@ import {
   Browser,
   browserAs,
   expectRefused,
+  freshAccount,
   personIdByUsername,
   tableSnapshot,
   unitIdByCode,
@@ -69,14 +72,18 @@ async function waveSnapshot(db: Db): Promise<string> {
 
 /** Current members (not the lead) of a unit. */
 async function membersOf(code: string) {
-  return t.db
-    .selectFrom('membership')
-    .selectAll()
-    .where('unit_id', '=', await unitIdByCode(t.db, code))
-    .where('left_on', 'is', null)
-    .where('kind', '=', 'member')
-    .orderBy('person_id')
-    .execute();
+  return (
+    t.db
+      .selectFrom('membership')
+      .selectAll()
+      .where('unit_id', '=', await unitIdByCode(t.db, code))
+      .where('left_on', 'is', null)
+      // Not one booked to join later (its end would fall before its start).
+      .where('joined_on', '<=', TODAY)
+      .where('kind', '=', 'member')
+      .orderBy('person_id')
+      .execute()
+  );
 }
 
 function pending(response: { statusCode: number; body: string; json: <T>() => T }): RosterChange {
@@ -88,9 +95,9 @@ function pending(response: { statusCode: number; body: string; json: <T>() => T 
 }
 
 let counter = 0;
-async function newPerson(): Promise<PersonDetail> {
+async function newPerson(by: Browser = admin): Promise<PersonDetail> {
   counter += 1;
-  const response = await admin.post('/api/v1/people', {
+  const response = await by.post('/api/v1/people', {
     employeeNumber: `RF-${counter}`,
     givenName: 'Noor',
     familyName: `Freeze ${counter}`,
@@ -384,6 +391,162 @@ freeze('no one without org:manage sees or decides changes', async () => {
     'pending',
   );
 });
+
+/**
+ * Gives a person a login through the API as `maker` (the temporary password comes back to
+ * them), optionally an administrator role at `adminAt`, and logs in as it, as a sock puppet.
+ */
+async function loginMadeBy(
+  maker: Browser,
+  personId: string,
+  adminAt: string | null,
+): Promise<Browser> {
+  counter += 1;
+  const username = `puppet.${counter}`;
+  const account = await maker.post(`/api/v1/people/${personId}/account`, { username });
+  assert.is(account.statusCode, 201, account.body);
+  const temporary = account.json<CreateAccountResponse>().temporaryPassword;
+  if (adminAt) {
+    const granted = await maker.post(`/api/v1/people/${personId}/roles`, {
+      role: 'admin',
+      unitId: await unitIdByCode(t.db, adminAt),
+    });
+    assert.is(granted.statusCode, 201, granted.body);
+  }
+  const puppet = await browserAs(t.app, username, temporary);
+  const newPassword = `een-eigen-zin-${counter}-voor-de-test`;
+  const changed = await puppet.post('/api/v1/auth/password', {
+    currentPassword: temporary,
+    newPassword,
+  });
+  assert.is(changed.statusCode, 204, changed.body);
+  return browserAs(t.app, username, newPassword);
+}
+
+/** An administrator at `code` put straight into the database, as the seed does: no login. */
+async function adminWithoutLogin(code: string): Promise<string> {
+  const { personId } = await freshAccount(t.db, `nobody.${++counter}`);
+  await t.db.deleteFrom('account').where('person_id', '=', personId).execute();
+  await t.db
+    .insertInto('role_assignment')
+    .values({
+      id: randomUUID(),
+      person_id: personId,
+      role: 'admin',
+      unit_id: await unitIdByCode(t.db, code),
+      created_at: '2026-11-01T08:00:00.000Z',
+    })
+    .execute();
+  return personId;
+}
+
+async function endOfFirstMember(by: Browser): Promise<RosterChange> {
+  const [member] = await membersOf(TEAM);
+  return pending(await by.post(`/api/v1/memberships/${member!.id}/end`, { leftOn: TOMORROW }));
+}
+
+freeze('four eyes: a person the proposer made cannot approve for them', async () => {
+  const change = await endOfFirstMember(admin);
+  const memberships = await tableSnapshot(t.db, 'membership');
+
+  // A new person, a login and the administrator role at the root, all by the proposer.
+  const puppet = await loginMadeBy(admin, (await newPerson()).id, 'NL');
+  expectRefused(await approve(puppet, change.id), 409, 'four_eyes_required');
+
+  // An administrator who had no login, given one by the proposer, is taken over the same way.
+  const takenOver = await loginMadeBy(admin, await adminWithoutLogin('NL'), null);
+  expectRefused(await approve(takenOver, change.id), 409, 'four_eyes_required');
+
+  // Either way round: what a person the approver made proposes, the approver cannot approve.
+  const second2 = await loginMadeBy(second, (await newPerson(second)).id, 'NL');
+  const theirs = await endOfFirstMember(second2);
+  expectRefused(await approve(second, theirs.id), 409, 'four_eyes_required');
+
+  assert.is(await tableSnapshot(t.db, 'membership'), memberships, 'nothing applied');
+  for (const id of [change.id, theirs.id]) {
+    assert.is(
+      (await second.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>().state,
+      'pending',
+    );
+  }
+  // A truly second administrator still approves.
+  const approved = await approve(second, change.id);
+  assert.is(approved.statusCode, 200, approved.body);
+  const withdrawn = await second2.post(`/api/v1/roster-changes/${theirs.id}/withdraw`, {});
+  assert.is(withdrawn.statusCode, 200, withdrawn.body);
+});
+
+/** A login with the administrator role at `code` that no one of the demo made. */
+async function independentAdmin(code: string): Promise<Browser> {
+  const account = await freshAccount(t.db, `independent.${++counter}`);
+  await t.db
+    .insertInto('role_assignment')
+    .values({
+      id: randomUUID(),
+      person_id: account.personId,
+      role: 'admin',
+      unit_id: await unitIdByCode(t.db, code),
+      created_at: '2026-11-01T08:00:00.000Z',
+    })
+    .execute();
+  return browserAs(t.app, account.username, account.password);
+}
+
+freeze('an import is approved only by an administrator of the whole organisation', async () => {
+  const district = await independentAdmin('NL-NH');
+  // An import that touches one frozen team of the district (its plan may reach any unit).
+  const organisationPath = await unitPath(t.db, 'NL');
+  const teamId = await unitIdByCode(t.db, TEAM);
+  const id = await t.db.transaction().execute((trx) =>
+    proposeRosterChange(trx, {
+      organisationPath,
+      kind: 'import',
+      summary: 'HR import (people.csv)',
+      payload: { importId: randomUUID() },
+      unitIds: [teamId],
+      proposedBy: adminId,
+      at: t.clock.now(),
+    }),
+  );
+  // The district's administrator sees it (it names a unit of theirs) but cannot approve it.
+  expectRefused(await approve(district, id), 403, 'forbidden');
+  const still = (await second.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>();
+  assert.is(still.state, 'pending');
+  const rejected = await second.post(`/api/v1/roster-changes/${id}/reject`, {});
+  assert.is(rejected.statusCode, 200, rejected.body);
+});
+
+freeze(
+  'a deactivation is approved only by an administrator over every unit it ends something in',
+  async () => {
+    const district = await independentAdmin('NL-NH');
+    const person = await newPerson();
+    const teamId = await unitIdByCode(t.db, TEAM);
+    // A member of a district team, and HR analyst at the corps' root.
+    const joined = pending(
+      await admin.post(`/api/v1/people/${person.id}/memberships`, {
+        unitId: teamId,
+        kind: 'member',
+        joinedOn: TOMORROW,
+      }),
+    );
+    assert.is((await approve(second, joined.id)).statusCode, 200);
+    const role = await admin.post(`/api/v1/people/${person.id}/roles`, {
+      role: 'hr_analyst',
+      unitId: await unitIdByCode(t.db, 'NL'),
+    });
+    assert.is(role.statusCode, 201, role.body);
+    const change = pending(await admin.post(`/api/v1/people/${person.id}/deactivate`));
+    assert.equal(change.unitIds, [teamId]);
+    const people = await tableSnapshot(t.db, 'person');
+
+    // The district's administrator manages the team, not the root where the role would end.
+    expectRefused(await approve(district, change.id), 403, 'forbidden');
+    assert.is(await tableSnapshot(t.db, 'person'), people);
+    const approved = await approve(second, change.id);
+    assert.is(approved.statusCode, 200, approved.body);
+  },
+);
 
 freeze(
   'the freeze covers the subtree of the programme with a wave, and ends at close',

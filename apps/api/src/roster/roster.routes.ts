@@ -12,12 +12,13 @@ import { isInScope, organisationOf, scopeOf } from '@teamspiegel/core';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
 import type { Actor } from '../access.repository.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
-import type { Clock } from '../clock.ts';
+import { type Clock, dateOf } from '../clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { ROSTER_APPLIERS } from './appliers.ts';
 import { findRosterChange, rosterChangeDtos, rosterChangesQuery } from './freeze.ts';
+import { assertMayApprove } from './four-eyes.ts';
 
 const ChangeParams = IdParams('changeId');
 
@@ -171,12 +172,12 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const actor = actorOf(request);
       const row = await changeInActorScope(actor, request.params.changeId);
       if (row.state !== 'pending') throw notPending();
-      if (row.proposed_by === actor.personId) {
-        throw conflict(
-          'four_eyes_required',
-          'A second administrator must approve this change; the proposer cannot.',
-        );
-      }
+      await assertMayApprove(
+        db,
+        row,
+        { personId: actor.personId, scope: scopeOf(actor.grants, 'org:manage') },
+        dateOf(clock.now()),
+      );
       const applier = ROSTER_APPLIERS[row.kind as RosterChangeKind];
       const at = clock.now();
       try {
