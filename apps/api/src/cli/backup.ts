@@ -69,9 +69,9 @@ const KEYED_STATES = ['preparing', 'open', 'closing'] as const;
 /** Upper bounds while reading an archive: a manifest or key is small; refuse anything else. */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_KEY_BYTES = 16 * 1024;
-/** What a restore says when waves restored without their keys cannot be closed with answers. */
+/** What a restore says about waves restored without their keys. */
 const WITHOUT_KEYS_WARNING =
-  'waves that were preparing, open or closing in it cannot be closed with their answers: their keys are not in the archive';
+  'cannot be closed with their answers: the archive was made without their keys';
 const MAX_MEMBERS = 1_000_000;
 
 /** A backup or restore refused or failed for a reason the operator can act on. */

@@ -172,7 +172,12 @@ async function main(argv: string[]): Promise<number> {
   console.log(`Restored the backup of ${manifest.createdAt} (code ${manifest.codeVersion}):`);
   console.log(`  database: ${result.database}`);
   console.log(
-    `  keys: ${result.keyDir} (${manifest.waves.length} waves: ${manifest.waves.map((w) => `${w.id} ${w.state}`).join(', ') || 'none'})`,
+    `  keys: ${result.keyDir} (waves with keys: ${
+      manifest.waves
+        .filter((w) => w.keys.length)
+        .map((w) => `${w.id} ${w.state}`)
+        .join(', ') || 'none'
+    })`,
   );
   console.log(
     `  migrations run: ${result.migrated.length ? result.migrated.join(', ') : 'none (the backup is as new as this code)'}`,
