@@ -183,6 +183,24 @@ freeze('a lead change in a team of the open wave waits for a second administrato
   // The open wave still counts everyone where it counted them at open.
   assert.is(await waveSnapshot(t.db), snapshot);
 
+  // The works council reads the audit log: ids only, the name stays with the change itself.
+  const lines = await t.db
+    .selectFrom('audit_event')
+    .selectAll()
+    .where('target_id', '=', change.id)
+    .execute();
+  assert.equal(lines.map((l) => l.action).sort(), [
+    'roster_change.approved',
+    'roster_change.proposed',
+  ]);
+  for (const line of lines) {
+    assert.not.ok(line.details.includes(who.family_name), line.details);
+    assert.not.ok(line.details.includes(who.employee_number), line.details);
+    assert.is(detailsOf(line).personId, member!.person_id);
+    assert.is(detailsOf(line).unitIds, teamId);
+    assert.is(detailsOf(line).kind, 'membership_add');
+  }
+
   // Decided once: a second approval is refused.
   expectRefused(await approve(second, change.id), 409, 'roster_change_not_pending');
 });

@@ -88,9 +88,44 @@ export async function proposeRosterChange(trx: Db, p: RosterProposal): Promise<s
     action: 'roster_change.proposed',
     targetType: 'roster_change',
     targetId: id,
-    details: { kind: p.kind, summary: p.summary.slice(0, 500) },
+    details: auditDetailsOf(p.kind, p.payload, p.unitIds),
   });
   return id;
+}
+
+/** The ids a payload may name; an audit line carries these, never a name. */
+const PAYLOAD_IDS = ['personId', 'membershipId', 'unitId', 'parentId', 'importId'] as const;
+
+/**
+ * What a roster change's audit lines say about it: its kind, the units it touches and the ids
+ * its payload names. The works council reads and exports the audit log, which (like every other
+ * event) holds ids only: the summary with names and employee numbers stays in the
+ * roster_change row, shown to administrators.
+ */
+export function auditDetailsOf(
+  kind: string,
+  payload: unknown,
+  unitIds: readonly string[],
+): Record<string, string> {
+  const named = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<
+    string,
+    unknown
+  >;
+  const details: Record<string, string> = { kind, unitIds: [...new Set(unitIds)].join(',') };
+  for (const key of PAYLOAD_IDS) {
+    const value = named[key];
+    if (typeof value === 'string') details[key] = value;
+  }
+  return details;
+}
+
+/** The audit details of a stored change (see auditDetailsOf). */
+export function auditDetailsOfRow(row: RosterChangeRow): Record<string, string> {
+  return auditDetailsOf(
+    row.kind,
+    JSON.parse(row.payload) as unknown,
+    JSON.parse(row.unit_ids) as string[],
+  );
 }
 
 type ChangeRow = RosterChangeRow & { proposer: string | null; decider: string | null };

@@ -17,7 +17,12 @@ import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { ROSTER_APPLIERS } from './appliers.ts';
-import { findRosterChange, rosterChangeDtos, rosterChangesQuery } from './freeze.ts';
+import {
+  auditDetailsOfRow,
+  findRosterChange,
+  rosterChangeDtos,
+  rosterChangesQuery,
+} from './freeze.ts';
 import { assertMayApprove } from './four-eyes.ts';
 
 const ChangeParams = IdParams('changeId');
@@ -99,8 +104,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
         targetType: 'roster_change',
         targetId: row.id,
         details: {
-          kind: row.kind,
-          summary: row.summary,
+          ...auditDetailsOfRow(row),
           proposedBy: row.proposed_by,
           ...(note ? { note } : {}),
         },
@@ -207,7 +211,8 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
             action: 'roster_change.failed',
             targetType: 'roster_change',
             targetId: row.id,
-            details: { kind: row.kind, summary: row.summary, failure },
+            // The reason's code only: its message may name the person.
+            details: { ...auditDetailsOfRow(row), failure: error.code },
           });
         });
         throw conflict(
