@@ -122,11 +122,14 @@ export function createMetrics(opts: { db: Db; scheduler: SchedulerStatus }): Met
     help: 'Size of the database (pages in use and free), rounded down to whole MiB.',
     registers,
     async collect() {
-      const { rows } = await sql<{ bytes: number }>`
+      // SQLite's own count of pages; another dialect leaves the gauge out rather than fail.
+      const bytes = await sql<{ bytes: number }>`
         select page_count * page_size as bytes from pragma_page_count(), pragma_page_size()
-      `.execute(db);
-      const bytes = Number(rows[0]?.bytes ?? 0);
-      this.set(Math.floor(bytes / SIZE_STEP) * SIZE_STEP);
+      `
+        .execute(db)
+        .then(({ rows }) => Number(rows[0]?.bytes ?? 0))
+        .catch(() => null);
+      if (bytes !== null) this.set(Math.floor(bytes / SIZE_STEP) * SIZE_STEP);
     },
   });
 

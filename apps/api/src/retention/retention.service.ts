@@ -19,7 +19,6 @@
  * run on the same day finds nothing and records nothing.
  */
 import { organisationOf } from '@teamspiegel/core';
-import { sql } from 'kysely';
 import { compactAfterErasure, type Db } from '@teamspiegel/db';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { type Clock, dateOf } from '../clock.ts';
@@ -306,7 +305,8 @@ export async function resultsRemoved(db: Db, waveId: string): Promise<boolean> {
     .where('action', '=', 'retention.purged')
     .where('target_type', '=', 'wave')
     .where('target_id', '=', waveId)
-    .where(sql<boolean>`json_extract(details, '$.part') = 'results'`)
+    // Text match rather than a JSON function: portable, and recordAudit writes this exact form.
+    .where('details', 'like', '{"part":"results",%')
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
