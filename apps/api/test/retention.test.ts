@@ -245,6 +245,10 @@ test('on the day, the results of wave A go, its wave row and manifest stay', asy
     .execute();
   assert.equal(cells, [{ key_id: 'a-public-key-id', public_key: 'a-public-key', eligible: 15 }]);
   assert.is(await count('published_node', waveB), tree('x').length, 'wave B keeps its nodes');
+  // The transparency page still shows that the wave took place, with its keys.
+  const page = await (await hrBrowser()).get(`/api/v1/waves/${waveA}/transparency`);
+  assert.is(page.statusCode, 200, page.body);
+  assert.equal(page.json<{ wave: { id: string; state: string } }>().wave.id, waveA);
 });
 
 test('the results API answers 404 for the purged wave and no longer lists it', async () => {
