@@ -82,6 +82,7 @@ metrics(
       'teamspiegel_waves',
       'teamspiegel_key_generation_keys',
       'teamspiegel_scheduler_last_run_timestamp_seconds',
+      'teamspiegel_retention_last_run_timestamp_seconds',
       'teamspiegel_database_size_bytes',
     ]) {
       assert.ok(response.body.includes(`\n${name}`), name);
@@ -182,19 +183,22 @@ metrics('waves by state and the key generation of preparing waves', async () => 
   await t.db.deleteFrom('wave').where('id', '=', preparing).execute();
 });
 
-metrics('the scheduler’s last run and the database size in whole MiB', async () => {
-  const before = (await scrape()).body;
-  assert.is(value(before, 'teamspiegel_scheduler_last_run_timestamp_seconds'), 0);
-  await t.app.scheduler.tick();
-  const body = (await scrape()).body;
-  assert.is(
-    value(body, 'teamspiegel_scheduler_last_run_timestamp_seconds'),
-    t.clock.now().getTime() / 1000,
-  );
-  const size = value(body, 'teamspiegel_database_size_bytes')!;
-  assert.ok(size > 0);
-  assert.is(size % (1024 * 1024), 0);
-});
+metrics(
+  'the scheduler’s and retention’s last runs and the database size in whole MiB',
+  async () => {
+    const before = (await scrape()).body;
+    assert.is(value(before, 'teamspiegel_scheduler_last_run_timestamp_seconds'), 0);
+    assert.is(value(before, 'teamspiegel_retention_last_run_timestamp_seconds'), 0);
+    await t.app.scheduler.tick();
+    const body = (await scrape()).body;
+    const now = t.clock.now().getTime() / 1000;
+    assert.is(value(body, 'teamspiegel_scheduler_last_run_timestamp_seconds'), now);
+    assert.is(value(body, 'teamspiegel_retention_last_run_timestamp_seconds'), now);
+    const size = value(body, 'teamspiegel_database_size_bytes')!;
+    assert.ok(size > 0);
+    assert.is(size % (1024 * 1024), 0);
+  },
+);
 
 metrics.run();
 

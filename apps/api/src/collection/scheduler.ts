@@ -11,6 +11,8 @@ export interface SchedulerStatus {
   lastRunAt: Date | null;
   /** The day the daily jobs (retention) last ran to the end. */
   lastDailyOn: string | null;
+  /** When they did. */
+  lastDailyAt: Date | null;
 }
 
 export interface Scheduler {
@@ -37,6 +39,7 @@ export function createScheduler(opts: {
     startedAt: clock.now(),
     lastRunAt: null,
     lastDailyOn: null,
+    lastDailyAt: null,
   };
   let running: Promise<void> | undefined;
 
@@ -53,6 +56,7 @@ export function createScheduler(opts: {
       try {
         await daily();
         status.lastDailyOn = today;
+        status.lastDailyAt = clock.now();
       } catch (err) {
         log.error({ err }, 'daily jobs failed; retried at the next run');
       }

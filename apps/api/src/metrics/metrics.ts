@@ -3,7 +3,8 @@
  *
  * What is here: process metrics (prom-client's default collectors), HTTP requests of the
  * logged-in API by route pattern and status class with their duration, waves by state, the key
- * generation of preparing waves, when the scheduler last ran and the database size.
+ * generation of preparing waves, when the scheduler and its daily retention last ran and the
+ * database size.
  *
  * What is not, on purpose (INV-6, A2, A14): nothing per person, cell, wave or team, no token,
  * submission, participation or login counters, and nothing that moves when one officer takes
@@ -114,6 +115,15 @@ export function createMetrics(opts: { db: Db; scheduler: SchedulerStatus }): Met
     registers,
     collect() {
       this.set(scheduler.lastRunAt ? scheduler.lastRunAt.getTime() / 1000 : 0);
+    },
+  });
+
+  new Gauge({
+    name: 'teamspiegel_retention_last_run_timestamp_seconds',
+    help: 'When the daily jobs (retention) last ran to the end (0: not since start).',
+    registers,
+    collect() {
+      this.set(scheduler.lastDailyAt ? scheduler.lastDailyAt.getTime() / 1000 : 0);
     },
   });
 
