@@ -57,6 +57,14 @@ export const OrganisationSettings = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /**
+     * Roster freeze (anonymity.md 4.1): changes to the units of a programme whose next wave
+     * opens within this many days (or is running) need a second administrator.
+     */
+    roster: Type.Object(
+      { freezeWindowDays: Type.Integer({ minimum: 0, maximum: 91 }) },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

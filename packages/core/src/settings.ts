@@ -89,8 +89,16 @@ export function defaultSettings(): OrganisationSettings {
     links: { confidentialAdviser: null, complaints: null },
     programmeDefaults: { cadenceDays: 28, windowDays: 14, commentQuestion: true },
     retention: { resultsYears: 5, commentsMonths: 24 },
+    roster: { freezeWindowDays: DEFAULT_FREEZE_WINDOW_DAYS },
   };
 }
+
+/** Days before a wave opens from which its programme's roster is frozen (anonymity.md 4.1). */
+export const DEFAULT_FREEZE_WINDOW_DAYS = 14;
+export const FREEZE_WINDOW_MAXIMUM_DAYS = 91;
+
+const isFreezeWindow = (days: unknown): days is number =>
+  Number.isInteger(days) && (days as number) >= 0 && (days as number) <= FREEZE_WINDOW_MAXIMUM_DAYS;
 
 /**
  * Stored settings over the defaults, section by section, so a key added in a later release
@@ -126,6 +134,7 @@ export function withDefaults(stored: unknown): OrganisationSettings {
     links: section('links'),
     programmeDefaults: section('programmeDefaults'),
     retention: section('retention'),
+    roster: isFreezeWindow(section('roster').freezeWindowDays) ? section('roster') : base.roster,
   };
 }
 
@@ -235,6 +244,14 @@ export function validateSettingsChange(options: {
       key: 'retention.commentsMonths',
       code: 'settings_invalid',
       message: 'Comments are kept for at least one month.',
+    });
+  }
+
+  if (!isFreezeWindow(next.roster.freezeWindowDays)) {
+    problems.push({
+      key: 'roster.freezeWindowDays',
+      code: 'settings_invalid',
+      message: `The roster freeze starts a whole number of days from 0 to ${FREEZE_WINDOW_MAXIMUM_DAYS} before a wave opens.`,
     });
   }
 

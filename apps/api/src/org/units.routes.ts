@@ -275,6 +275,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const ctx = { actorId: actor.personId, now: clock.now() };
       const outcome = await applyUnlessFrozen(
         db,
+        today(),
         () => [parent.path],
         (trx) => createUnit(trx, body, ctx),
       );
@@ -331,7 +332,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
           });
         }
         if (!newParent) return false;
-        if (await isFrozen(trx, [unit.path, newParent.path])) return true;
+        if (await isFrozen(trx, [unit.path, newParent.path], today())) return true;
         await moveUnit(trx, { unitId: unit.id, parentId: newParent.id }, ctx);
         return false;
       });
@@ -365,6 +366,7 @@ export function unitRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock })
       const input = { unitId: unit.id };
       const outcome = await applyUnlessFrozen(
         db,
+        today(),
         () => [unit.path],
         (trx) => archiveUnit(trx, input, ctx),
       );

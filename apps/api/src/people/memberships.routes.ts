@@ -170,6 +170,7 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
       const input = { personId: person.id, unitId: unit.id, kind, joinedOn };
       const outcome = await applyUnlessFrozen(
         db,
+        today(),
         () => [unit.path],
         (trx) => addMembership(trx, input, ctx),
       );
@@ -212,6 +213,7 @@ export function membershipRoutes(app: FastifyInstance, opts: { db: Db; clock: Cl
       const input = { membershipId: membership.id, leftOn: request.body.leftOn };
       const outcome = await applyUnlessFrozen(
         db,
+        today(),
         () => [unit.path],
         (trx) => endMembershipOn(trx, input, ctx),
       );

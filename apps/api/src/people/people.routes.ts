@@ -246,6 +246,7 @@ export function peopleRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       // wave, that waits for a second administrator.
       const outcome = await applyUnlessFrozen(
         db,
+        today(),
         async (trx) => (await bookedUnits(trx, person.id, today())).map((u) => u.path),
         (trx) => deactivatePerson(trx, input, ctx),
       );

@@ -1,45 +1,77 @@
 import { randomUUID } from 'node:crypto';
 import type { RosterChange, RosterChangeKind, RosterChangeState } from '@teamspiegel/contracts';
-import { organisationOf } from '@teamspiegel/core';
+import { FREEZE_WINDOW_MAXIMUM_DAYS, organisationOf } from '@teamspiegel/core';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { addDays } from '../collection/waves.repository.ts';
+import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
 
 /**
- * Roster freeze (anonymity.md, A11 and A12). From the moment a wave starts preparing (its roster
- * snapshot and cell plan are taken then) until it is closed, the membership and structure of
- * every unit in its programme's subtree are frozen: a change there is proposed, and applied only
- * once a second administrator approves it. The snapshot itself (wave_eligibility, wave_cell)
- * is never changed by anything here.
+ * Roster freeze (anonymity.md 4.1, A11 and A12). From the freeze window before a wave opens
+ * (the organisation's `roster.freezeWindowDays`, 14 days unless changed) and while it is
+ * preparing (its roster snapshot and cell plan are taken then), open or closing, the
+ * membership and structure of every unit in its programme's subtree are frozen: a change there
+ * is proposed, and applied only once a second administrator approves it. Freezing only from
+ * the opening day would leave the days before it to one administrator, to reshape a team just
+ * before the snapshot. The snapshot itself (wave_eligibility, wave_cell) is never changed by
+ * anything here.
  */
 export const FREEZING_WAVE_STATES = ['preparing', 'open', 'closing'] as const;
 
 /**
- * The root paths of the programmes with a wave in a freezing state. A handful of rows whatever
- * the size of the organisation: a unit is frozen when its path starts with one of them.
+ * The root paths of the programmes with a wave in a freezing state, or a planned wave opening
+ * within its organisation's freeze window counted from `today`. A handful of rows whatever the
+ * size of the organisation: a unit is frozen when its path starts with one of them.
  */
-export async function frozenRootPaths(db: Db): Promise<string[]> {
+export async function frozenRootPaths(db: Db, today: string): Promise<string[]> {
   const rows = await db
     .selectFrom('wave')
     .innerJoin('programme', 'programme.id', 'wave.programme_id')
     .innerJoin('unit', 'unit.id', 'programme.root_unit_id')
-    .select('unit.path')
-    .distinct()
-    .where('wave.state', 'in', FREEZING_WAVE_STATES)
+    .select(['unit.path', 'wave.state', 'wave.opens_on'])
+    .where((eb) =>
+      eb.or([
+        eb('wave.state', 'in', FREEZING_WAVE_STATES),
+        // Planned waves up to the longest window any organisation may set; each organisation's
+        // own window is applied below.
+        eb.and([
+          eb('wave.state', '=', 'planned'),
+          eb('wave.opens_on', '<=', addDays(today, FREEZE_WINDOW_MAXIMUM_DAYS)),
+        ]),
+      ]),
+    )
     .execute();
-  return rows.map((r) => r.path);
+  const windows = new Map<string, number>();
+  const roots = new Set<string>();
+  for (const row of rows) {
+    if (row.state === 'planned') {
+      const organisationId = organisationIdOf(row.path);
+      if (!windows.has(organisationId)) {
+        const settings = await settingsFor(db, organisationId);
+        windows.set(organisationId, settings.roster.freezeWindowDays);
+      }
+      if (row.opens_on > addDays(today, windows.get(organisationId)!)) continue;
+    }
+    roots.add(row.path);
+  }
+  return [...roots];
 }
 
-/** Whether any of these unit paths lies in a frozen subtree. */
-export async function isFrozen(db: Db, unitPaths: readonly string[]): Promise<boolean> {
+/** Whether any of these unit paths lies in a subtree frozen on `today`. */
+export async function isFrozen(
+  db: Db,
+  unitPaths: readonly string[],
+  today: string,
+): Promise<boolean> {
   if (!unitPaths.length) return false;
-  const roots = await frozenRootPaths(db);
+  const roots = await frozenRootPaths(db, today);
   return unitPaths.some((path) => roots.some((root) => path.startsWith(root)));
 }
 
-/** The ids of every frozen unit (at 4,000 units: one indexed range per frozen programme). */
-export async function frozenUnitIds(db: Db, _today: string): Promise<ReadonlySet<string>> {
-  const roots = await frozenRootPaths(db);
+/** The ids of every unit frozen on `today` (at 4,000 units: one indexed range per programme). */
+export async function frozenUnitIds(db: Db, today: string): Promise<ReadonlySet<string>> {
+  const roots = await frozenRootPaths(db, today);
   if (!roots.length) return new Set();
   const rows = await db
     .selectFrom('unit')

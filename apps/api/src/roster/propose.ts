@@ -35,17 +35,19 @@ export async function propose(
 export type FreezeOutcome<T> = { frozen: true } | { frozen: false; result: T };
 
 /**
- * Applies a change unless a unit it touches is frozen, deciding in the change's own transaction:
+ * Applies a change unless a unit it touches is frozen on `today` (the clock's date, dateOf),
+ * deciding in the change's own transaction:
  * a wave that starts preparing commits either before it (and the change waits) or after it (and
  * the change is in its snapshot), never in between.
  */
 export async function applyUnlessFrozen<T>(
   db: Db,
+  today: string,
   paths: (trx: Db) => Promise<readonly string[]> | readonly string[],
   apply: (trx: Db) => Promise<T>,
 ): Promise<FreezeOutcome<T>> {
   return db.transaction().execute(async (trx): Promise<FreezeOutcome<T>> => {
-    if (await isFrozen(trx, await paths(trx))) return { frozen: true };
+    if (await isFrozen(trx, await paths(trx), today)) return { frozen: true };
     return { frozen: false, result: await apply(trx) };
   });
 }

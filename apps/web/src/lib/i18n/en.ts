@@ -611,6 +611,10 @@ export const en: Messages = {
   'results.action.saved': 'The action has been saved.',
   // End of results (issue 5).
   // --- issue 6: roster freeze ---
+  'settings.roster': 'Roster freeze',
+  'settings.freezeWindowDays': 'Freeze the roster this many days before a wave opens (0 to 91)',
+  'settings.freezeWindowHint':
+    'From then until the wave is closed, changes to teams, memberships and the structure need a second administrator.',
   'action.roster_change.proposed': 'Change proposed (four eyes)',
   'action.roster_change.approved': 'Change approved',
   'action.roster_change.rejected': 'Change rejected',
@@ -618,10 +622,10 @@ export const en: Messages = {
   'action.roster_change.failed': 'Change failed on approval',
   'nav.changes': 'Changes',
   'roster.pendingApproval':
-    'Proposed. A pulse wave is running in this organisation, so this change waits for a second administrator. You will find it under Changes.',
+    'Proposed. A pulse wave is running in this organisation or opens within its roster freeze window (see Settings), so this change waits for a second administrator. You will find it under Changes.',
   'roster.title': 'Changes during a wave',
   'roster.intro':
-    'While a wave is being prepared, is open or is closing, changes to teams, memberships and the structure take effect only once a second administrator approves them. So no one can shrink a group on their own to trace answers.',
+    'From the roster freeze window before a wave opens (14 days unless the organisation set another in Settings) until it is closed, changes to teams, memberships and the structure take effect only once a second administrator approves them. So no one can shrink a group on their own to trace answers.',
   'roster.filter': 'Which changes',
   'roster.filter.pending': 'Awaiting a decision',
   'roster.filter.all': 'All',

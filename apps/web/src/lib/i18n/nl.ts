@@ -614,6 +614,10 @@ export const nl = {
   'results.action.saved': 'De actie is opgeslagen.',
   // End of results (issue 5).
   // --- issue 6: roster freeze ---
+  'settings.roster': 'Bevriezing van de indeling',
+  'settings.freezeWindowDays': 'Indeling bevriezen zoveel dagen voor een peiling opent (0 tot 91)',
+  'settings.freezeWindowHint':
+    'Vanaf dan tot de peiling is afgesloten, hebben wijzigingen in teams, lidmaatschappen en de indeling een tweede beheerder nodig.',
   'action.roster_change.proposed': 'Wijziging voorgesteld (vier ogen)',
   'action.roster_change.approved': 'Wijziging goedgekeurd',
   'action.roster_change.rejected': 'Wijziging afgewezen',
@@ -621,10 +625,10 @@ export const nl = {
   'action.roster_change.failed': 'Wijziging mislukt bij goedkeuren',
   'nav.changes': 'Wijzigingen',
   'roster.pendingApproval':
-    'Voorgesteld. Er loopt een peiling in deze organisatie, dus deze wijziging wacht op een tweede beheerder. Je vindt haar onder Wijzigingen.',
+    'Voorgesteld. Er loopt een peiling in deze organisatie of er opent er binnenkort een (binnen de bevriezingstermijn, zie Instellingen), dus deze wijziging wacht op een tweede beheerder. Je vindt haar onder Wijzigingen.',
   'roster.title': 'Wijzigingen tijdens een peiling',
   'roster.intro':
-    'Zolang een peiling wordt voorbereid, open is of wordt afgesloten, gaan wijzigingen in teams, lidmaatschappen en de indeling pas door als een tweede beheerder ze goedkeurt. Zo kan niemand alleen een groep verkleinen om antwoorden te herleiden.',
+    'Vanaf de bevriezingstermijn voor een peiling opent (14 dagen, tenzij de organisatie in Instellingen een andere koos) tot ze is afgesloten, gaan wijzigingen in teams, lidmaatschappen en de indeling pas door als een tweede beheerder ze goedkeurt. Zo kan niemand alleen een groep verkleinen om antwoorden te herleiden.',
   'roster.filter': 'Welke wijzigingen',
   'roster.filter.pending': 'Wachten op besluit',
   'roster.filter.all': 'Alle',
