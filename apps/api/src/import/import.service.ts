@@ -15,6 +15,7 @@ import { planImport, type ImportInput, type ImportPlan } from '@teamspiegel/core
 import type { Db, ImportRunRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
+import { dateOf } from '../clock.ts';
 import { neutralise } from '../csv.ts';
 import { conflict, notFound } from '../errors.ts';
 import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
@@ -441,7 +442,8 @@ export async function applyApproved(
   if (!run || run.state !== 'pending_approval' || run.input === null)
     throw conflict('import_state_conflict', 'This import is no longer waiting for approval.');
   const stored = JSON.parse(run.input) as StoredInput;
-  const today = ctx.at.toISOString().slice(0, 10);
+  // The clock's date, as every other check of the day uses (the freeze, the routes).
+  const today = dateOf(ctx.at);
   const { snapshot, plan } = await planFor(trx, run.organisation_id, stored, today, run.created_by);
   await applyPlan(trx, plan, { rootId: run.organisation_id, now: ctx.at });
   await trx
