@@ -7,18 +7,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UNCOUNTED_ROUTES } from '../src/metrics/metrics.ts';
-import { buildTestApp, withTestApp } from './helpers.ts';
+import { ANSWER_JOURNEY_ROUTES, COUNTED_ROUTES } from '../src/metrics/metrics.ts';
+import { DEMO_PASSWORD, buildTestApp, withTestApp } from './helpers.ts';
 import {
+  accountForPerson,
   answersFor,
-  browserForPerson,
   cellMembers,
-  myWave,
   openWave,
   submit,
   takeToken,
 } from './pulse-support.ts';
-import { browserAs, unitIdByCode } from './support.ts';
+import { Browser, browserAs, unitIdByCode } from './support.ts';
+import type { MyWaves, ResultsOverview } from '@teamspiegel/contracts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789abcdef';
 
@@ -68,6 +68,7 @@ metrics(
   'a logged-in session does not open /metrics; the token does, without a cookie',
   async () => {
     const admin = await browserAs(t.app, 'demo-admin');
+    assert.is((await admin.get('/api/v1/health')).statusCode, 200);
     const withSession = await scrape({ cookie: admin.cookie! });
     assert.is(withSession.statusCode, 401);
     const response = await scrape();
@@ -108,11 +109,35 @@ metrics('requests are counted by route pattern and status class, never by URL', 
   );
   assert.not.ok(body.includes(waveId), 'no id from a URL');
   assert.not.ok(body.includes(nodeId), 'no id from a URL');
-  assert.ok(body.includes('route="/api/v1/auth/login",status_class="2xx"'));
+  // The login (and the CSRF token before it) just happened, and is not counted.
+  assert.not.ok(body.includes('route="/api/v1/auth/'), 'no login or CSRF counter');
+  // An administrator's page is.
+  const admin = await browserAs(t.app, 'demo-admin');
+  assert.is((await admin.get('/api/v1/units')).statusCode, 200);
+  const after = (await scrape()).body;
+  assert.is(
+    value(
+      after,
+      'teamspiegel_http_requests_total{method="GET",route="/api/v1/units",status_class="2xx"}',
+    ),
+    1,
+  );
+});
+
+metrics('every counted route exists, and none of them is one the answer journey calls', () => {
+  for (const entry of COUNTED_ROUTES) {
+    const [method, url] = entry.split(' ') as ['GET', string];
+    assert.ok(t.app.hasRoute({ method, url }), entry);
+    assert.not.ok(ANSWER_JOURNEY_ROUTES.has(entry), entry);
+  }
+  for (const entry of ANSWER_JOURNEY_ROUTES) {
+    const [method, url] = entry.split(' ') as ['GET', string];
+    assert.ok(t.app.hasRoute({ method, url }), entry);
+  }
 });
 
 metrics(
-  'taking part (the answer page, a token, the answers) leaves /metrics as it was',
+  'an officer logging in, answering and logging out as the web app does leaves /metrics as it was',
   async () => {
     const waveId = await openWave(t);
     const cell = (
@@ -125,28 +150,91 @@ metrics(
         .executeTakeFirstOrThrow()
     ).id;
     const [officer] = await cellMembers(t.db, waveId, cell);
-    const browser = await browserForPerson(t.app, t.db, officer!);
-    await browser.csrfToken();
+    const username = await accountForPerson(t.db, officer!);
     const before = (await scrape()).body;
-    // What the answer page loads of its own, then the token and the answers.
-    const wave = await myWave(browser, waveId);
-    for (const url of [`/api/v1/waves/${waveId}/manifest`, '/api/v1/me/support']) {
-      const page = await browser.get(url);
-      assert.is(page.statusCode, 200, `${url}: ${page.body}`);
-    }
+
+    // The request sequence of apps/web (lib/api.ts, lib/auth.ts, routes/+layout.ts, routes/+page.ts,
+    // routes/pulse): the browser holds no CSRF token until a state-changing request needs one.
+    const browser = new Browser(t.app);
+    const sent: string[] = [];
+    const send = browser.request.bind(browser);
+    // Every request the browser makes, the CSRF fetches Browser.request makes by itself included
+    // (a POST without a token fetches one first, as lib/api.ts does), in the order
+    // they reached the server (a request made inside another is recorded first).
+    browser.request = async (method, url, ...rest) => {
+      const response = await send(method, url, ...rest);
+      sent.push(`${method} ${url.split('?')[0]}`); // in the order they were sent
+      return response;
+    };
+    const request = (method: 'GET' | 'POST', url: string, body?: unknown) =>
+      browser.request(method, url, method === 'POST' ? (body ?? {}) : undefined);
+    // The login page: the layout asks for the session (401), then the login.
+    assert.is((await request('GET', '/api/v1/me')).statusCode, 401);
+    const login = await request('POST', '/api/v1/auth/login', {
+      username,
+      password: DEMO_PASSWORD,
+    });
+    assert.is(login.statusCode, 200, login.body);
+    browser.csrf = undefined; // lib/auth.ts login(): forgetCsrfToken()
+    // The home page, then the answer page's load: open waves, manifest, the team action
+    // (overview, then the team's actions), the support links.
+    assert.is((await request('GET', '/api/v1/me/waves')).statusCode, 200);
+    const waves = await request('GET', '/api/v1/me/waves');
+    const wave = waves.json<MyWaves>().items.find((w) => w.waveId === waveId)!;
+    assert.ok(wave, waves.body);
+    assert.is((await request('GET', `/api/v1/waves/${waveId}/manifest`)).statusCode, 200);
+    const overview = await request('GET', '/api/v1/results/overview');
+    assert.is(overview.statusCode, 200, overview.body);
+    const { home, nodes } = overview.json<ResultsOverview>();
+    const team = home.find((id) => nodes.find((node) => node.nodeId === id)?.kind === 'team');
+    if (team) await request('GET', `/api/v1/results/nodes/${team}/actions`);
+    assert.is((await request('GET', '/api/v1/me/support')).statusCode, 200);
+    // "Send": the lazy CSRF fetch and the token (takeToken posts through the same browser),
+    // then the answers to the anonymous origin.
+    const csrfBefore = browser.csrf;
     const { token, response } = await takeToken(browser, wave);
     assert.is(response.statusCode, 200, response.body);
-    const sent = await submit(
+    assert.is(csrfBefore, undefined);
+    assert.ok(browser.csrf, 'the token request fetched a CSRF token first');
+    const answered = await submit(
       t.app,
       token!,
       answersFor(wave, () => 3),
       'Een opmerking',
     );
-    assert.is(sent.statusCode, 202, sent.body);
+    assert.is(answered.statusCode, 202, answered.body);
+    // The transparency page the answer page links to, and the logout.
+    await request('GET', `/api/v1/waves/${waveId}/transparency`);
+    assert.is((await request('POST', '/api/v1/auth/logout')).statusCode, 204);
+
     const after = (await scrape()).body;
     assert.is(ours(after), ours(before));
-    for (const route of [...UNCOUNTED_ROUTES, '/submit']) {
-      assert.not.ok(after.includes(`route="${route}`), route);
+    assert.not.ok(after.includes('route="/submit'), '/submit');
+    // Exactly the requests of the web app, each of them on the journey's list and not counted.
+    const node = (id: string | undefined) => (id === undefined ? [] : [id]);
+    const expected = [
+      'GET /api/v1/me',
+      'GET /api/v1/auth/csrf',
+      'POST /api/v1/auth/login',
+      'GET /api/v1/me/waves',
+      'GET /api/v1/me/waves',
+      'GET /api/v1/waves/:waveId/manifest',
+      'GET /api/v1/results/overview',
+      ...node(team).map(() => 'GET /api/v1/results/nodes/:nodeId/actions'),
+      'GET /api/v1/me/support',
+      'GET /api/v1/auth/csrf',
+      'POST /api/v1/waves/:waveId/tokens',
+      'GET /api/v1/waves/:waveId/transparency',
+      'POST /api/v1/auth/logout',
+    ];
+    const patterns = sent.map((entry) =>
+      entry.replace(waveId, ':waveId').replace(team ?? waveId, ':nodeId'),
+    );
+    assert.equal(patterns, expected);
+    for (const pattern of patterns) {
+      assert.ok(ANSWER_JOURNEY_ROUTES.has(pattern), pattern);
+      assert.not.ok(COUNTED_ROUTES.has(pattern), pattern);
+      assert.not.ok(after.includes(`route="${pattern.split(' ')[1]}"`), pattern);
     }
   },
 );

@@ -2,20 +2,24 @@
  * Prometheus metrics (GET /metrics): how the server is doing, never how the survey is going.
  *
  * What is here: process metrics (prom-client's default collectors), HTTP requests of the
- * logged-in API by route pattern and status class with their duration, waves by state, the key
- * generation of preparing waves, when the scheduler and its daily retention last ran and the
- * database size.
+ * administration, results and health routes by route pattern and status class with their
+ * duration, waves by state, the key generation of preparing waves, when the scheduler and its
+ * daily retention last ran and the database size.
  *
  * What is not, on purpose (INV-6, A2, A14): nothing per person, cell, wave or team, no token,
  * submission, participation or login counters, and nothing that moves when one officer takes
  * part. The anonymous submission context (/submit) has no hook of ours at all (it is a sibling
- * context, which also keeps it free of any per-request work that could be correlated), and the
- * logged-in routes only the answer page uses are not counted either: one's open waves, the
- * wave's manifest, the support links and taking a token. A counter on them would rise, live and
- * to the second, as officers answer; an operator or a lead watching it beside the station could
- * read who just took part (A2, A14). Routes the answer page shares with the results screens
- * (the overview, a team's actions) are counted: that someone opened a page says nothing about
- * answering, and the reverse proxy's access log holds page loads anyway.
+ * context, which also keeps it free of any per-request work that could be correlated). Of the
+ * logged-in API only an allow-list is counted (COUNTED_ROUTES): routes the answer journey never
+ * calls. Everything an officer's browser requests on the way to answering is left out: the
+ * login and logout, the CSRF token (the web app forgets it at login and fetches it lazily right
+ * before taking the token, so that request is the token request's twin), the session and
+ * language, one's open waves, the manifest, the support links, the team action shown in the
+ * wave's intro (the results overview and a team's actions), the transparency pages the answer
+ * page links to, and taking the token. A counter on any of them would rise, live and to the
+ * second, as officers answer; an operator or a lead watching it beside the station could read
+ * who just took part (A2, A14). An allow-list rather than a deny-list, so that a route added
+ * later (or a new request of the answer page) is not counted until someone decides it may be.
  * Routes are labelled by their pattern, never the raw URL: ids in a URL would leak structure.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -30,12 +34,89 @@ import type { Config } from '../config.ts';
 import { AppError, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 
-/** Routes whose use tracks taking part in a wave: never counted (see the module comment). */
-export const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set([
-  '/api/v1/me/waves',
-  '/api/v1/me/support',
-  '/api/v1/waves/:waveId/manifest',
-  '/api/v1/waves/:waveId/tokens',
+/**
+ * The routes of the logged-in API that are counted, as `METHOD pattern`: administration,
+ * results screens the answer page does not load, health. See the module comment for why only
+ * these; ANSWER_JOURNEY_ROUTES must never appear here (metrics.test.ts walks that journey).
+ */
+export const COUNTED_ROUTES: ReadonlySet<string> = new Set([
+  // health (probes and monitoring)
+  'GET /api/v1/health',
+  'GET /api/v1/health/ready',
+  // organisation, people, roles
+  'GET /api/v1/units',
+  'GET /api/v1/units/:unitId',
+  'POST /api/v1/units',
+  'PATCH /api/v1/units/:unitId',
+  'POST /api/v1/units/:unitId/archive',
+  'GET /api/v1/people',
+  'GET /api/v1/people/:personId',
+  'POST /api/v1/people',
+  'PATCH /api/v1/people/:personId',
+  'POST /api/v1/people/:personId/deactivate',
+  'POST /api/v1/people/:personId/account',
+  'POST /api/v1/people/:personId/roles',
+  'DELETE /api/v1/role-assignments/:assignmentId',
+  'POST /api/v1/people/:personId/memberships',
+  'POST /api/v1/memberships/:membershipId/end',
+  // roster changes and HR import
+  'GET /api/v1/roster-changes',
+  'GET /api/v1/roster-changes/:changeId',
+  'POST /api/v1/roster-changes/:changeId/approve',
+  'POST /api/v1/roster-changes/:changeId/reject',
+  'POST /api/v1/roster-changes/:changeId/withdraw',
+  'POST /api/v1/imports',
+  'GET /api/v1/imports',
+  'GET /api/v1/imports/:importId',
+  'GET /api/v1/imports/:importId/changes',
+  'GET /api/v1/imports/:importId/rejected.csv',
+  'POST /api/v1/imports/:importId/apply',
+  // programmes, waves, content, settings, audit
+  'GET /api/v1/programmes',
+  'POST /api/v1/programmes',
+  'GET /api/v1/waves',
+  'GET /api/v1/waves/:waveId',
+  'POST /api/v1/waves/:waveId/open',
+  'POST /api/v1/waves/:waveId/close',
+  'GET /api/v1/waves/:waveId/preview',
+  'GET /api/v1/content/items',
+  'GET /api/v1/content/packs',
+  'POST /api/v1/content/packs/check',
+  'POST /api/v1/content/packs',
+  'GET /api/v1/settings',
+  'PUT /api/v1/settings',
+  'GET /api/v1/settings/history',
+  'GET /api/v1/audit',
+  'GET /api/v1/audit/export.csv',
+  // results screens (not the overview or a team's actions: the answer page loads those)
+  'GET /api/v1/results/waves/:waveId/nodes/:nodeId',
+  'GET /api/v1/results/nodes/:nodeId/trend',
+  'GET /api/v1/results/waves/:waveId/heatmap',
+  'GET /api/v1/results/waves/:waveId/compare',
+  'GET /api/v1/results/waves/:waveId/export.csv',
+  'PUT /api/v1/results/nodes/:nodeId/actions',
+]);
+
+/**
+ * What an officer's browser asks the logged-in API for on the way to answering (the login page,
+ * the home page, the answer page with its lazy CSRF fetch, the transparency pages it links to,
+ * a first password change, the logout). Never counted; listed for the test and for review.
+ */
+export const ANSWER_JOURNEY_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/auth/csrf',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password',
+  'GET /api/v1/me',
+  'PUT /api/v1/me/language',
+  'GET /api/v1/me/waves',
+  'GET /api/v1/me/support',
+  'GET /api/v1/waves/:waveId/manifest',
+  'POST /api/v1/waves/:waveId/tokens',
+  'GET /api/v1/results/overview',
+  'GET /api/v1/results/nodes/:nodeId/actions',
+  'GET /api/v1/transparency/waves',
+  'GET /api/v1/waves/:waveId/transparency',
 ]);
 
 const WAVE_STATES = ['planned', 'preparing', 'open', 'closing', 'closed'] as const;
@@ -62,13 +143,13 @@ export function createMetrics(opts: { db: Db; scheduler: SchedulerStatus }): Met
 
   const requests = new Counter({
     name: 'teamspiegel_http_requests_total',
-    help: 'Requests to the logged-in API by route pattern and status class (taking part is not counted).',
+    help: 'Requests to the administration, results and health routes by route pattern and status class (nothing an officer asks for on the way to answering).',
     labelNames: ['method', 'route', 'status_class'] as const,
     registers,
   });
   const duration = new Histogram({
     name: 'teamspiegel_http_request_duration_seconds',
-    help: 'Time to answer a request of the logged-in API, by route pattern and status class.',
+    help: 'Time to answer a counted request, by route pattern and status class.',
     labelNames: ['method', 'route', 'status_class'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
@@ -147,17 +228,17 @@ export function createMetrics(opts: { db: Db; scheduler: SchedulerStatus }): Met
 }
 
 /**
- * Counts the requests of the context it is registered in (the logged-in API), except the routes
- * of taking part.
+ * Counts the requests of the context it is registered in (the logged-in API) whose route is in
+ * COUNTED_ROUTES; every other request (unmatched URLs included) is not counted.
  */
 export const httpMetricsPlugin = fp((app: FastifyInstance, opts: { metrics: Metrics }) => {
   const { requests, duration } = opts.metrics;
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url;
-    if (route !== undefined && UNCOUNTED_ROUTES.has(route)) return;
+    if (route === undefined || !COUNTED_ROUTES.has(`${request.method} ${route}`)) return;
     const labels = {
       method: request.method,
-      route: route ?? 'unmatched',
+      route,
       status_class: `${Math.floor(reply.statusCode / 100)}xx`,
     };
     requests.inc(labels);
