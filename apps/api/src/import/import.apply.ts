@@ -5,6 +5,13 @@ import { endSessionsOf } from '../plugins/session-store.ts';
 
 const CHUNK = 500;
 
+/**
+ * Gives the event loop a turn. better-sqlite3 answers synchronously, so a long run of awaited
+ * queries would otherwise hold every other request (and timer) until the import is done;
+ * queries of other requests still wait for the transaction (the driver's connection mutex).
+ */
+export const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
@@ -66,8 +73,10 @@ export async function applyPlan(
         })),
       )
       .execute();
+    await turn();
   }
-  for (const u of ops.updateUnits) {
+  for (const [i, u] of ops.updateUnits.entries()) {
+    if (i % CHUNK === CHUNK - 1) await turn();
     await trx
       .updateTable('unit')
       .set({
@@ -79,7 +88,8 @@ export async function applyPlan(
       .where('id', '=', u.id)
       .execute();
   }
-  for (const u of units) {
+  for (const [i, u] of units.entries()) {
+    if (i % CHUNK === CHUNK - 1) await turn();
     const path = pathOf(u.id);
     if (path !== u.path)
       await trx.updateTable('unit').set({ path }).where('id', '=', u.id).execute();
@@ -107,9 +117,11 @@ export async function applyPlan(
         })),
       )
       .execute();
+    await turn();
   }
   for (const p of newPeople) numbers.set(p.employeeNumber, p.id);
-  for (const p of ops.updatePeople) {
+  for (const [i, p] of ops.updatePeople.entries()) {
+    if (i % CHUNK === CHUNK - 1) await turn();
     await trx
       .updateTable('person')
       .set({
@@ -177,6 +189,7 @@ export async function applyPlan(
           })),
         )
         .execute();
+      await turn();
     }
   }
 }

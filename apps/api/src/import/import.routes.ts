@@ -20,6 +20,7 @@ import { type Clock, dateOf } from '../clock.ts';
 import { AppError, badRequest, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { turn } from './import.apply.ts';
 import { readImportFile, tooLarge, type ReadFile } from './import.read.ts';
 import {
   applyRun,
@@ -108,6 +109,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
           }
           if (part.file.truncated) throw tooLarge(kind, maxBytes);
           files.push(readImportFile(kind, part.filename || kind, Buffer.concat(chunks)));
+          await turn();
         }
       } catch (error) {
         if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {

@@ -19,7 +19,7 @@ import { dateOf } from '../clock.ts';
 import { neutralise } from '../csv.ts';
 import { conflict, notFound } from '../errors.ts';
 import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
-import { applyPlan } from './import.apply.ts';
+import { applyPlan, turn } from './import.apply.ts';
 import type { ReadFile, ReadRejection } from './import.read.ts';
 import { loadSnapshot, rosterHash } from './import.snapshot.ts';
 
@@ -90,6 +90,7 @@ export async function createDryRun(
   }
   const stored: StoredInput = { input, readRejections };
   const { snapshot, plan } = await planFor(db, ctx.rootId, stored, ctx.today, ctx.actorId);
+  await turn();
   const frozen = await touchesFrozen(db, plan, ctx.today);
   const id = randomUUID();
   const metas: StoredFile[] = IMPORT_FILE_KINDS.flatMap((k) =>
@@ -149,11 +150,13 @@ export async function createDryRun(
       column_name: r.column ?? null,
       cells: JSON.stringify(cells.get(r.file)?.get(r.line) ?? []),
     }));
-    for (let i = 0; i < rejectedRows.length; i += 500)
+    for (let i = 0; i < rejectedRows.length; i += 500) {
       await trx
         .insertInto('import_rejected')
         .values(rejectedRows.slice(i, i + 500))
         .execute();
+      await turn();
+    }
     const changeRows = plan.changes.map((c, seq) => ({
       run_id: id,
       seq,
@@ -163,11 +166,13 @@ export async function createDryRun(
       label: c.label.slice(0, 400),
       fields: c.fields ? JSON.stringify(c.fields) : null,
     }));
-    for (let i = 0; i < changeRows.length; i += 500)
+    for (let i = 0; i < changeRows.length; i += 500) {
       await trx
         .insertInto('import_change')
         .values(changeRows.slice(i, i + 500))
         .execute();
+      await turn();
+    }
     await recordAudit(trx, ctx.now, {
       actorId: ctx.actorId,
       scopePath: snapshot.rootPath,
