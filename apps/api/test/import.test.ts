@@ -434,6 +434,50 @@ frozen(
   },
 );
 
+frozen(
+  'a proposed import the second administrator rejects is rejected, its rows cleared',
+  async () => {
+    const admin = await browserAs(f.app, 'demo-admin');
+    const units = await f.db
+      .selectFrom('unit as u')
+      .leftJoin('unit as p', 'p.id', 'u.parent_id')
+      .select(['u.code', 'u.name', 'u.kind', 'p.code as parent'])
+      .where('u.path', 'like', `/${await unitIdByCode(f.db, 'NL')}/%`)
+      .where('u.archived_at', 'is', null)
+      .execute();
+    const csv = [
+      'unit_code;name;kind;parent_code',
+      ...units.map((u) =>
+        [u.code, u.code === 'F-NEW' ? 'Hernoemd team' : u.name, u.kind, u.parent ?? ''].join(';'),
+      ),
+    ].join('\n');
+    const run = (await upload(f, admin, { units: csv })).json<ImportRun>();
+    assert.is(run.summary.units.change, 1);
+    const pending = (await admin.post(`/api/v1/imports/${run.id}/apply`, {})).json<ImportRun>();
+    assert.is(pending.state, 'pending_approval');
+    const second = await browserAs(f.app, 'demo-admin-2');
+    const rejected = await second.post(
+      `/api/v1/roster-changes/${pending.rosterChangeId}/reject`,
+      {},
+    );
+    assert.is(rejected.statusCode, 200, rejected.body);
+    const after = (await admin.get(`/api/v1/imports/${run.id}`)).json<ImportRun>();
+    assert.is(after.state, 'rejected');
+    const stored = await f.db
+      .selectFrom('import_run')
+      .select('input')
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
+    assert.is(stored.input, null);
+    const unit = await f.db
+      .selectFrom('unit')
+      .select('name')
+      .where('code', '=', 'F-NEW')
+      .executeTakeFirstOrThrow();
+    assert.is(unit.name, 'Nieuw team');
+  },
+);
+
 frozen.run();
 
 const perm = suite('import: permissions');

@@ -210,15 +210,13 @@ export async function findRun(
       .where('id', '=', run.roster_change_id)
       .executeTakeFirst();
     if (change && ['rejected', 'withdrawn', 'failed'].includes(change.state)) {
+      // Rejected or withdrawn by the administrators; failed when it could no longer be applied.
+      const state = change.state === 'failed' ? 'failed' : 'rejected';
       await db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('import_run')
-          .set({ state: 'rejected' })
-          .where('id', '=', id)
-          .execute();
+        await trx.updateTable('import_run').set({ state }).where('id', '=', id).execute();
         await clearInput(trx, id);
       });
-      return { ...run, state: 'rejected', input: null };
+      return { ...run, state, input: null };
     }
   }
   return run;
