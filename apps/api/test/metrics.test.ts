@@ -163,7 +163,7 @@ metrics(
     // they reached the server (a request made inside another is recorded first).
     browser.request = async (method, url, ...rest) => {
       const response = await send(method, url, ...rest);
-      sent.push(`${method} ${url.split('?')[0]}`); // in the order they were sent
+      sent.push(`${method} ${url.split('?')[0]}`);
       return response;
     };
     const request = (method: 'GET' | 'POST', url: string, body?: unknown) =>
@@ -211,7 +211,6 @@ metrics(
     assert.is(ours(after), ours(before));
     assert.not.ok(after.includes('route="/submit'), '/submit');
     // Exactly the requests of the web app, each of them on the journey's list and not counted.
-    const node = (id: string | undefined) => (id === undefined ? [] : [id]);
     const expected = [
       'GET /api/v1/me',
       'GET /api/v1/auth/csrf',
@@ -220,7 +219,7 @@ metrics(
       'GET /api/v1/me/waves',
       'GET /api/v1/waves/:waveId/manifest',
       'GET /api/v1/results/overview',
-      ...node(team).map(() => 'GET /api/v1/results/nodes/:nodeId/actions'),
+      ...(team ? ['GET /api/v1/results/nodes/:nodeId/actions'] : []),
       'GET /api/v1/me/support',
       'GET /api/v1/auth/csrf',
       'POST /api/v1/waves/:waveId/tokens',
