@@ -31,17 +31,20 @@ interface StoredInput {
 
 type StoredFile = ImportRun['files'][number] & { sha256: string };
 
-function planFor(db: Db, rootId: string, stored: StoredInput, today: string, keep: string) {
-  return loadSnapshot(db, rootId).then((snapshot) => ({
+/** Plans the stored rows against the roster as it is now, with turns for the event loop between steps. */
+async function planFor(db: Db, rootId: string, stored: StoredInput, today: string, keep: string) {
+  const snapshot = await loadSnapshot(db, rootId);
+  await turn();
+  const plan = planImport({
     snapshot,
-    plan: planImport({
-      snapshot,
-      input: stored.input,
-      today,
-      readRejections: stored.readRejections,
-      keepPersonIds: new Set([keep]),
-    }),
-  }));
+    input: stored.input,
+    today,
+    readRejections: stored.readRejections,
+    keepPersonIds: new Set([keep]),
+  });
+  await turn();
+  const hash = rosterHash(snapshot);
+  return { snapshot, plan, hash };
 }
 
 async function touchesFrozen(db: Db, plan: ImportPlan, today: string): Promise<string[]> {
@@ -89,7 +92,7 @@ export async function createDryRun(
     readRejections.push(...f.readRejections);
   }
   const stored: StoredInput = { input, readRejections };
-  const { snapshot, plan } = await planFor(db, ctx.rootId, stored, ctx.today, ctx.actorId);
+  const { snapshot, plan, hash } = await planFor(db, ctx.rootId, stored, ctx.today, ctx.actorId);
   await turn();
   const frozen = await touchesFrozen(db, plan, ctx.today);
   const id = randomUUID();
@@ -135,7 +138,7 @@ export async function createDryRun(
         summary: JSON.stringify(plan.summary),
         rejected_total: plan.rejected.length,
         touches_frozen: frozen.length ? 1 : 0,
-        roster_hash: rosterHash(snapshot),
+        roster_hash: hash,
         roster_change_id: null,
         input: JSON.stringify(stored),
       })
@@ -371,8 +374,14 @@ export async function applyRun(
         `This import has ${run.rejected_total} rejected rows; apply it with acceptValidPart to import only the valid rows.`,
       );
     const stored = JSON.parse(run.input) as StoredInput;
-    const { snapshot, plan } = await planFor(trx, ctx.rootId, stored, ctx.today, run.created_by);
-    if (rosterHash(snapshot) !== run.roster_hash)
+    const { snapshot, plan, hash } = await planFor(
+      trx,
+      ctx.rootId,
+      stored,
+      ctx.today,
+      run.created_by,
+    );
+    if (hash !== run.roster_hash)
       throw conflict(
         'import_stale',
         'The organisation changed since this dry run. Start a new dry run with the same files.',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Language, MembershipKind, UnitKind } from '@teamspiegel/contracts';
 import type { RosterSnapshot, SnapshotPerson } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
+import { turn } from './import.apply.ts';
 
 /**
  * The organisation's roster as plain data for planning, in a few whole-table queries (no
@@ -12,44 +13,52 @@ export async function loadSnapshot(
   rootId: string,
 ): Promise<RosterSnapshot & { rootPath: string }> {
   const rootPath = `/${rootId}/`;
-  const [units, foreign, people, placements, memberships] = await Promise.all([
-    db
-      .selectFrom('unit')
-      .select(['id', 'code', 'name', 'kind', 'parent_id', 'archived_at'])
-      .where('path', 'like', `${rootPath}%`)
-      .execute(),
-    db.selectFrom('unit').select('code').where('path', 'not like', `${rootPath}%`).execute(),
-    db
-      .selectFrom('person')
-      .select([
-        'id',
-        'employee_number',
-        'given_name',
-        'family_name',
-        'email',
-        'language',
-        'deactivated_at',
-      ])
-      .execute(),
-    db
-      .selectFrom('membership')
-      .innerJoin('unit', 'unit.id', 'membership.unit_id')
-      .select(['membership.person_id', 'unit.path'])
-      .execute(),
-    db
-      .selectFrom('membership')
-      .innerJoin('unit', 'unit.id', 'membership.unit_id')
-      .select([
-        'membership.id',
-        'membership.person_id',
-        'membership.unit_id',
-        'membership.kind',
-        'membership.joined_on',
-        'membership.left_on',
-      ])
-      .where('unit.path', 'like', `${rootPath}%`)
-      .execute(),
-  ]);
+  // One after another with a turn between: each whole-table read holds the event loop.
+  const units = await db
+    .selectFrom('unit')
+    .select(['id', 'code', 'name', 'kind', 'parent_id', 'archived_at'])
+    .where('path', 'like', `${rootPath}%`)
+    .execute();
+  await turn();
+  const foreign = await db
+    .selectFrom('unit')
+    .select('code')
+    .where('path', 'not like', `${rootPath}%`)
+    .execute();
+  await turn();
+  const people = await db
+    .selectFrom('person')
+    .select([
+      'id',
+      'employee_number',
+      'given_name',
+      'family_name',
+      'email',
+      'language',
+      'deactivated_at',
+    ])
+    .execute();
+  await turn();
+  const placements = await db
+    .selectFrom('membership')
+    .innerJoin('unit', 'unit.id', 'membership.unit_id')
+    .select(['membership.person_id', 'unit.path'])
+    .execute();
+  await turn();
+  const memberships = await db
+    .selectFrom('membership')
+    .innerJoin('unit', 'unit.id', 'membership.unit_id')
+    .select([
+      'membership.id',
+      'membership.person_id',
+      'membership.unit_id',
+      'membership.kind',
+      'membership.joined_on',
+      'membership.left_on',
+    ])
+    .where('unit.path', 'like', `${rootPath}%`)
+    .execute();
+  await turn();
   const placed = new Map<string, 'this' | 'other'>();
   for (const p of placements) {
     if (p.path.startsWith(rootPath)) placed.set(p.person_id, 'this');
