@@ -253,6 +253,14 @@ R1;X-D;member;01-03-2026;28-02-2026
     const applied = await admin.post(`/api/v1/imports/${run.id}/apply`, { acceptValidPart: true });
     assert.is(applied.statusCode, 200, applied.body);
     assert.ok(await unitIdByCode(r.db, 'X-D'));
+    // Once applied, the rejected rows keep their line and reason, no longer the values.
+    const kept = (await admin.get(`/api/v1/imports/${run.id}`)).json<ImportRun>();
+    assert.is(kept.rejected.total, got.length);
+    assert.not.match(JSON.stringify(kept.rejected.rows), /not-an-email|HYPERLINK/);
+    assert.not.match(
+      (await admin.get(`/api/v1/imports/${run.id}/rejected.csv`)).body,
+      /not-an-email|HYPERLINK/,
+    );
     const formula = await r.db
       .selectFrom('unit')
       .select('id')

@@ -6,6 +6,7 @@ import {
   type ImportChange,
   type ImportChangeKind,
   type ImportFileKind,
+  type ImportRejectionCode,
   type ImportRun,
   type ImportRunState,
   type ImportRunSummary,
@@ -63,15 +64,59 @@ function auditSummary(files: StoredFile[], summary: ImportSummary, rejected: num
   };
 }
 
-/** Clears what a decided run no longer needs: its rows, planned changes and rejected cells. */
+/**
+ * What each rejection means, without the values of the row: the text a rejected row keeps once
+ * its run is decided (the values it quoted, such as an e-mail address, are row contents).
+ */
+const REJECTION_TEXT: Record<ImportRejectionCode, string> = {
+  missing_field: 'A required cell is empty.',
+  unknown_kind: 'Unknown unit kind.',
+  unknown_role: 'Unknown role.',
+  unknown_language: 'Unknown language.',
+  invalid_email: 'Not an e-mail address.',
+  invalid_code: 'Not a valid unit code or employee number.',
+  invalid_date: 'Not a date.',
+  end_before_start: 'The end date lies before the start date.',
+  formula_cell: 'A cell starts like a spreadsheet formula.',
+  duplicate_unit_code: 'The unit code occurs on more than one line.',
+  duplicate_employee_number: 'The employee number occurs on more than one line.',
+  duplicate_membership: 'The membership occurs on more than one line.',
+  unknown_parent: 'The parent unit is not in the file or was rejected.',
+  kind_not_allowed: "The kind may not sit under its parent's kind.",
+  unit_cycle: 'The unit is its own ancestor.',
+  second_root: 'A unit without parent that is not the root.',
+  root_mismatch: "The row differs from the organisation's root.",
+  unknown_team: 'The unit does not exist.',
+  unknown_person: 'The person is not in the people file or was rejected.',
+  lead_of_unknown_team: 'Lead of a unit that does not exist.',
+  membership_overlap: 'Overlaps another membership of the person in the unit.',
+  too_long: 'A value is too long.',
+  other_organisation: 'Belongs to another organisation.',
+  inactive_person: 'The person is deactivated.',
+  archived_unit: 'The unit is archived.',
+};
+
+/**
+ * Clears what a decided run no longer needs: its rows, planned changes, the cells of rejected
+ * rows and the values their reasons quoted.
+ */
 async function clearInput(trx: Db, runId: string): Promise<void> {
   await trx.updateTable('import_run').set({ input: null }).where('id', '=', runId).execute();
   await trx.deleteFrom('import_change').where('run_id', '=', runId).execute();
-  await trx
-    .updateTable('import_rejected')
-    .set({ cells: null })
+  const codes = await trx
+    .selectFrom('import_rejected')
+    .select('code')
+    .distinct()
     .where('run_id', '=', runId)
     .execute();
+  for (const { code } of codes) {
+    await trx
+      .updateTable('import_rejected')
+      .set({ cells: null, text: REJECTION_TEXT[code as ImportRejectionCode] ?? code })
+      .where('run_id', '=', runId)
+      .where('code', '=', code)
+      .execute();
+  }
 }
 
 /**
