@@ -46,6 +46,8 @@ test('one administrator proposes a lead change during the wave, a second one app
   await memberships.getByLabel('Vanaf').fill(tomorrow());
   await memberships.getByRole('button', { name: 'Lidmaatschap toevoegen' }).click();
   await expect(memberships.getByRole('status')).toContainText(WAITS_FOR_SECOND_ADMIN);
+  // It says why: a wave runs, or opens within the organisation's freeze window.
+  await expect(memberships.getByRole('status')).toContainText('bevriezingstermijn');
   await page.reload();
   await expect(
     page.getByRole('region', { name: 'Lidmaatschappen' }).getByRole('row').filter({
