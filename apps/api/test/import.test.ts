@@ -6,7 +6,14 @@ import * as assert from 'uvu/assert';
 import type { ImportChangesPage, ImportRun } from '@teamspiegel/contracts';
 import { withTestApp } from './helpers.ts';
 import { openWave } from './pulse-support.ts';
-import { auditEvents, browserAs, type Browser, tableSnapshot, unitIdByCode } from './support.ts';
+import {
+  auditEvents,
+  browserAs,
+  type Browser,
+  personIdByUsername,
+  tableSnapshot,
+  unitIdByCode,
+} from './support.ts';
 
 type Files = Partial<Record<string, string | Buffer>>;
 
@@ -38,10 +45,15 @@ function headersOf(b: Browser): Record<string, string> {
   };
 }
 
-async function upload(t: { app: import('fastify').FastifyInstance }, b: Browser, files: Files) {
+/** An upload into the demo corps (demo-admin administers the zone too, so it names the corps). */
+async function upload(
+  t: { app: import('fastify').FastifyInstance; db: import('@teamspiegel/db').Db },
+  b: Browser,
+  files: Files,
+) {
   return t.app.inject({
     method: 'POST',
-    url: '/api/v1/imports',
+    url: `/api/v1/imports?organisationId=${await unitIdByCode(t.db, 'NL')}`,
     headers: headersOf(b),
     payload: multipart(files),
   });
@@ -70,7 +82,9 @@ async function adminRow(t: { db: import('@teamspiegel/db').Db }): Promise<string
     .selectFrom('person')
     .innerJoin('account', 'account.person_id', 'person.id')
     .select(['employee_number', 'given_name', 'family_name', 'email', 'language'])
-    .where('account.username', '=', 'demo-admin')
+    // demo-admin also administers the zone: another organisation's person, whom no corps
+    // import may change; the corps' own second administrator stands in the people file.
+    .where('account.username', '=', 'demo-admin-2')
     .executeTakeFirstOrThrow();
   return [p.employee_number, p.given_name, p.family_name, p.email, p.language].join(',');
 }
@@ -212,6 +226,7 @@ R1;GONE;lead;01-01-2026;
 R1;X-D;boss;01-01-2026;
 R1;X-D;member;31-02-2026;
 R1;X-D;member;01-03-2026;28-02-2026
+=CMD()|X-D;X-D;member;01-01-2026;
 `;
     const before = await roster(r.db);
     const response = await upload(r, admin, { units, people, memberships });
@@ -235,7 +250,14 @@ R1;X-D;member;01-03-2026;28-02-2026
       'memberships:5:unknown_role',
       'memberships:6:invalid_date',
       'memberships:7:end_before_start',
+      'memberships:8:formula_cell',
     ]);
+    const stored = await r.db
+      .selectFrom('import_run')
+      .select('input')
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
+    assert.not.match(stored.input ?? '', /CMD|HYPERLINK/, 'no formula in the stored rows or keys');
     assert.is(run.rejected.total, got.length);
 
     const refused = await admin.post(`/api/v1/imports/${run.id}/apply`, {});
@@ -249,6 +271,9 @@ R1;X-D;member;01-03-2026;28-02-2026
     assert.match(csv.body, /'=HYPERLINK/, 'the formula cell is shown neutralised');
     assert.not.match(csv.body, /;=HYPERLINK/);
     assert.match(csv.body, /units;7;"?formula_cell/);
+    const exported = await auditEvents(r.db, 'import.rejected_exported');
+    assert.is(exported.length, 1, 'downloading HR rows is audited');
+    assert.is(exported[0]!.target_id, run.id);
 
     const applied = await admin.post(`/api/v1/imports/${run.id}/apply`, { acceptValidPart: true });
     assert.is(applied.statusCode, 200, applied.body);
@@ -334,6 +359,7 @@ rejections(
   'a 200 MB upload gets 413 with a message; the server stops reading at the limit',
   async () => {
     const admin = await browserAs(r.app, 'demo-admin');
+    const corps = await unitIdByCode(r.db, 'NL');
     // A real socket: the client streams until the server answers, as a browser would.
     await r.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = r.app.server.address() as AddressInfo;
@@ -347,7 +373,7 @@ rejections(
           host: '127.0.0.1',
           port,
           method: 'POST',
-          path: '/api/v1/imports',
+          path: `/api/v1/imports?organisationId=${corps}`,
           headers: headersOf(admin),
         },
         (res) => {
@@ -437,6 +463,12 @@ frozen(
     assert.ok(await unitIdByCode(f.db, 'F-NEW'));
     const done = (await admin.get(`/api/v1/imports/${run.id}`)).json<ImportRun>();
     assert.is(done.state, 'applied');
+    assert.is(done.createdBy.id, await personIdByUsername(f.db, 'demo-admin'));
+    assert.is(
+      done.appliedBy?.id,
+      await personIdByUsername(f.db, 'demo-admin-2'),
+      'the approver applied it',
+    );
     assert.is((await auditEvents(f.db, 'import.proposed')).length, 1);
     assert.is((await auditEvents(f.db, 'import.applied')).length, 1);
   },
@@ -469,6 +501,13 @@ frozen(
       {},
     );
     assert.is(rejected.statusCode, 200, rejected.body);
+    // Cleared by the decision itself, before anyone opens the run again.
+    const decided = await f.db
+      .selectFrom('import_run')
+      .select(['state', 'input'])
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(decided, { state: 'rejected', input: null });
     const after = (await admin.get(`/api/v1/imports/${run.id}`)).json<ImportRun>();
     assert.is(after.state, 'rejected');
     const stored = await f.db

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'import.applied',
   'import.proposed',
   'import.discarded',
+  'import.rejected_exported',
   // --- issue 6: settings ---
   'settings.changed',
   // --- issue 6: retention ---

@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   'import_has_rejections',
   'import_stale',
   'import_state_conflict',
+  'import_organisation_required',
   // --- issue 6: settings ---
   'threshold_lowering_refused',
   'settings_invalid',

@@ -114,6 +114,10 @@ export const ImportRun = Type.Object(
     createdAt: Instant,
     createdBy: Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
     appliedAt: Type.Optional(Instant),
+    /** Who applied the run: the administrator who confirmed it, or the four-eyes approver. */
+    appliedBy: Type.Optional(
+      Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
+    ),
     files: Type.Array(ImportFile),
     summary: ImportSummary,
     rejected: Type.Object(
@@ -140,6 +144,10 @@ export const ImportRunSummary = Type.Object(
     createdAt: Instant,
     createdBy: Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
     appliedAt: Type.Optional(Instant),
+    /** Who applied the run: the administrator who confirmed it, or the four-eyes approver. */
+    appliedBy: Type.Optional(
+      Type.Object({ id: Id, name: Type.String() }, { additionalProperties: false }),
+    ),
     files: Type.Array(
       Type.Object(
         { kind: ImportFileKindSchema, name: Type.String() },
@@ -153,10 +161,37 @@ export const ImportRunSummary = Type.Object(
 );
 export type ImportRunSummary = Static<typeof ImportRunSummary>;
 
-export const ImportRunsQuery = Type.Object({ ...PagingQuery }, { additionalProperties: false });
+/** An organisation an administrator may import into (org:manage and people:manage on its root). */
+export const ImportOrganisation = Type.Object(
+  { id: Id, name: Type.String() },
+  { additionalProperties: false },
+);
+export type ImportOrganisation = Static<typeof ImportOrganisation>;
+
+/**
+ * Which organisation an upload is for: required when the administrator may import into more
+ * than one; without it the list shows the runs of every organisation they may import into.
+ */
+export const ImportOrganisationQuery = Type.Object(
+  { organisationId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+export type ImportOrganisationQuery = Static<typeof ImportOrganisationQuery>;
+
+export const ImportRunsQuery = Type.Object(
+  { ...PagingQuery, organisationId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
 export type ImportRunsQuery = Static<typeof ImportRunsQuery>;
 
-export const ImportRunsPage = Page(ImportRunSummary);
+export const ImportRunsPage = Type.Object(
+  {
+    ...Page(ImportRunSummary).properties,
+    /** The organisations the administrator may import into, by name. */
+    organisations: Type.Array(ImportOrganisation),
+  },
+  { additionalProperties: false },
+);
 export type ImportRunsPage = Static<typeof ImportRunsPage>;
 
 export const ImportParams = Type.Object({ importId: Id }, { additionalProperties: false });

@@ -140,7 +140,14 @@ export async function applyPlan(
       .set({ deactivated_at: nowIso })
       .where('id', 'in', batch)
       .execute();
-    await trx.deleteFrom('role_assignment').where('person_id', 'in', batch).execute();
+    // Only the roles held in this organisation: an import never touches another one's.
+    await trx
+      .deleteFrom('role_assignment')
+      .where('person_id', 'in', batch)
+      .where('unit_id', 'in', (eb) =>
+        eb.selectFrom('unit').select('id').where('path', 'like', `${rootPath}%`),
+      )
+      .execute();
   }
   for (const id of ops.deactivatePeople) await endSessionsOf(trx, id);
 

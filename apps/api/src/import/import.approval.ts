@@ -1,5 +1,5 @@
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
-import { applyApproved } from './import.service.ts';
+import { applyApproved, importDecided } from './import.service.ts';
 
 /**
  * The roster-freeze applier for kind 'import' (apps/api/src/roster/appliers.ts): a second
@@ -13,4 +13,19 @@ export async function applyApprovedImport(
 ): Promise<void> {
   const { importId } = JSON.parse(change.payload) as { importId: string };
   await applyApproved(trx, importId, { ...ctx, rosterChangeId: change.id });
+}
+
+/**
+ * Called by the four-eyes decision (roster.routes.ts) in its transaction for every change it
+ * decides other than approved; an import's run then becomes rejected or failed and its HR rows
+ * are cleared in that same transaction. Other kinds keep nothing to clear.
+ */
+export async function onDecided(
+  trx: Db,
+  change: RosterChangeRow,
+  decision: 'rejected' | 'withdrawn' | 'failed',
+): Promise<void> {
+  if (change.kind !== 'import') return;
+  const { importId } = JSON.parse(change.payload) as { importId: string };
+  await importDecided(trx, importId, decision);
 }

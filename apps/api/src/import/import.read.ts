@@ -4,6 +4,7 @@ import type { ImportFile, ImportFileKind } from '@teamspiegel/contracts';
 import {
   mapHeader,
   detectDelimiter,
+  isFormulaLike,
   membershipPairKey,
   readMembershipRow,
   readPersonRow,
@@ -137,9 +138,12 @@ export function readImportFile(kind: ImportFileKind, name: string, bytes: Buffer
   const readRejections: ReadRejection[] = [];
   const cellsByLine = new Map<number, string[]>();
   const out: ReadFile = { meta, readRejections, cellsByLine };
+  // A key of a rejected row protects what it names from the full sync; a formula-like cell
+  // names nothing that can exist, and is never stored, so it is no key.
   const cellOf = (raw: RawRow, h: HeaderMap<ImportFileKind>, field: string) => {
     const i = (h.index as Record<string, number | undefined>)[field];
-    return i === undefined ? '' : (raw.cells[i] ?? '').trim();
+    const value = i === undefined ? '' : (raw.cells[i] ?? '').trim();
+    return isFormulaLike(value) ? '' : value;
   };
   const collect = <T>(
     list: T[],
@@ -147,15 +151,29 @@ export function readImportFile(kind: ImportFileKind, name: string, bytes: Buffer
     result: { ok: true; row: T } | { ok: false; rejection: Rejection },
     keys: Pick<ReadRejection, 'key' | 'pairKey'>,
   ) => {
-    if (result.ok) list.push(result.row);
-    else readRejections.push({ ...result.rejection, ...keys });
+    if (result.ok) {
+      list.push(result.row);
+      // Kept for a rejection the plan may still make; a read row holds no formula-like cell.
+      cellsByLine.set(raw.line, raw.cells);
+      return;
+    }
+    readRejections.push({
+      ...result.rejection,
+      ...(keys.key ? { key: keys.key } : {}),
+      ...(keys.pairKey ? { pairKey: keys.pairKey } : {}),
+    });
+    // A rejected row's cells are kept for the rejected rows' CSV with each formula-like one
+    // made plain text by a leading quote: no formula is stored, not even in a report.
+    cellsByLine.set(
+      raw.line,
+      raw.cells.map((c) => (isFormulaLike(c) ? `'${c}` : c)),
+    );
   };
   if (kind === 'units') out.units = [];
   if (kind === 'people') out.people = [];
   if (kind === 'memberships') out.memberships = [];
   for (const r of rows) {
     const raw: RawRow = { line: r.info.lines, cells: r.record };
-    cellsByLine.set(raw.line, r.record);
     if (kind === 'units') {
       collect(out.units!, raw, readUnitRow(map as HeaderMap<'units'>, raw), {
         key: cellOf(raw, map, 'unit_code'),

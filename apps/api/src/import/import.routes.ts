@@ -8,6 +8,7 @@ import {
   IMPORT_MAX_BYTES_DEFAULT,
   ImportChangesPage,
   ImportChangesQuery,
+  ImportOrganisationQuery,
   ImportParams,
   ImportRun,
   ImportRunsPage,
@@ -19,6 +20,7 @@ import type { Db } from '@teamspiegel/db';
 import { type Clock, dateOf } from '../clock.ts';
 import { AppError, badRequest, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
+import { recordAudit } from '../audit/audit.repository.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { turn } from './import.apply.ts';
 import { readImportFile, tooLarge, type ReadFile } from './import.read.ts';
@@ -42,19 +44,39 @@ export function importMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * The organisation an administrator imports into: the root where they hold both org:manage and
- * people:manage. An import is a full sync of a whole organisation, so nothing less will do.
+ * The organisations an administrator may import into: the roots where they hold both org:manage
+ * and people:manage. An import is a full sync of a whole organisation, so nothing less will do.
+ * None at all is a 403.
  */
-function organisationOfActor(request: FastifyRequest): { rootId: string; actorId: string } {
+function importRootsOf(
+  request: FastifyRequest,
+  organisationId?: string,
+): { rootIds: string[]; actorId: string } {
   const actor = actorOf(request);
   const org = scopeOf(actor.grants, 'org:manage').filter(isRootPath);
   const people = new Set(scopeOf(actor.grants, 'people:manage').filter(isRootPath));
-  const both = org.filter((p) => people.has(p));
-  // An administrator of several organisations imports into the one they belong to.
-  const home = actor.grants.find((g) => g.role === 'officer' || g.role === 'team_lead')?.unitPath;
-  const root = both.length === 1 ? both[0] : both.find((p) => home?.startsWith(p));
-  if (!root) throw forbidden();
-  return { rootId: root.split('/')[1]!, actorId: actor.personId };
+  const rootIds = org.filter((p) => people.has(p)).map((p) => p.split('/')[1]!);
+  if (!rootIds.length) throw forbidden();
+  if (organisationId === undefined) return { rootIds, actorId: actor.personId };
+  if (!rootIds.includes(organisationId)) throw forbidden();
+  return { rootIds: [organisationId], actorId: actor.personId };
+}
+
+/**
+ * The one organisation an upload goes into: the administrator's only one, else the one they
+ * named (organisationId); an administrator of several must name it.
+ */
+function uploadRootOf(
+  request: FastifyRequest,
+  organisationId?: string,
+): { rootId: string; actorId: string } {
+  const { rootIds, actorId } = importRootsOf(request, organisationId);
+  if (rootIds.length !== 1)
+    throw badRequest(
+      'import_organisation_required',
+      'You may import into more than one organisation: name it in organisationId.',
+    );
+  return { rootId: rootIds[0]!, actorId };
 }
 
 /** HR import (journey 4): upload for a dry run, read its report, apply it on confirmation. */
@@ -79,11 +101,12 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       config: { permission: 'org:manage' },
       schema: {
         consumes: ['multipart/form-data'],
+        querystring: ImportOrganisationQuery,
         response: { 201: ImportRun, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { rootId, actorId } = organisationOfActor(request);
+      const { rootId, actorId } = uploadRootOf(request, request.query.organisationId);
       if (!request.isMultipart())
         throw new AppError(415, 'unsupported_media_type', 'Send the files as multipart/form-data.');
       const files: ReadFile[] = [];
@@ -134,7 +157,7 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
         );
       const now = clock.now();
       const id = await createDryRun(db, { rootId, actorId, now, today: dateOf(now) }, files);
-      return reply.status(201).send(await runDto(db, await findRun(db, rootId, id)));
+      return reply.status(201).send(await runDto(db, await findRun(db, [rootId], id)));
     },
   );
 
@@ -148,9 +171,16 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       },
     },
     async (request) => {
-      const { rootId } = organisationOfActor(request);
+      const { rootIds } = importRootsOf(request, request.query.organisationId);
       const { page = 1, pageSize = 25 } = request.query;
-      return listRuns(db, rootId, page, pageSize);
+      const organisations = await db
+        .selectFrom('unit')
+        .select(['id', 'name'])
+        .where('id', 'in', importRootsOf(request).rootIds)
+        .orderBy('name')
+        .orderBy('id')
+        .execute();
+      return { ...(await listRuns(db, rootIds, page, pageSize)), organisations };
     },
   );
 
@@ -161,8 +191,8 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       schema: { params: ImportParams, response: { 200: ImportRun, ...errorResponses } },
     },
     async (request) => {
-      const { rootId } = organisationOfActor(request);
-      return runDto(db, await findRun(db, rootId, request.params.importId));
+      const { rootIds } = importRootsOf(request);
+      return runDto(db, await findRun(db, rootIds, request.params.importId));
     },
   );
 
@@ -177,8 +207,8 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       },
     },
     async (request) => {
-      const { rootId } = organisationOfActor(request);
-      const run = await findRun(db, rootId, request.params.importId);
+      const { rootIds } = importRootsOf(request);
+      const run = await findRun(db, rootIds, request.params.importId);
       const { kind, page = 1, pageSize = 25 } = request.query;
       return listChanges(db, run.id, kind, page, pageSize);
     },
@@ -191,12 +221,25 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       schema: { params: ImportParams, response: { 200: Type.String(), ...errorResponses } },
     },
     async (request, reply) => {
-      const { rootId } = organisationOfActor(request);
-      const run = await findRun(db, rootId, request.params.importId);
+      const { rootIds, actorId } = importRootsOf(request);
+      const run = await findRun(db, rootIds, request.params.importId);
+      // HR rows leave the application: audited with the export, as every export is.
+      const csv = await db.transaction().execute(async (trx) => {
+        const text = await rejectedCsv(trx, run.id);
+        await recordAudit(trx, clock.now(), {
+          actorId,
+          scopePath: `/${run.organisation_id}/`,
+          action: 'import.rejected_exported',
+          targetType: 'import_run',
+          targetId: run.id,
+          details: { rows: run.rejected_total },
+        });
+        return text;
+      });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="import-${run.id}-rejected.csv"`)
-        .send(await rejectedCsv(db, run.id));
+        .send(csv);
     },
   );
 
@@ -211,17 +254,17 @@ export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: 
       },
     },
     async (request, reply) => {
-      const { rootId, actorId } = organisationOfActor(request);
+      const { rootIds, actorId } = importRootsOf(request);
       const now = clock.now();
       const outcome = await applyRun(
         db,
-        { rootId, actorId, now, today: dateOf(now) },
+        { rootIds, actorId, now, today: dateOf(now) },
         request.params.importId,
         request.body.acceptValidPart ?? false,
       );
       return reply
         .status(outcome.status)
-        .send(await runDto(db, await findRun(db, rootId, outcome.runId)));
+        .send(await runDto(db, await findRun(db, rootIds, outcome.runId)));
     },
   );
 }

@@ -233,21 +233,34 @@ export async function createDryRun(
   return id;
 }
 
+/** A run with who created it and, read from its audit line, who applied it. */
+type RunRow = ImportRunRow & {
+  creator: string;
+  applier_id: string | null;
+  applier: string | null;
+};
+
 const runsQuery = (db: Db) =>
   db
     .selectFrom('import_run')
     .innerJoin('person', 'person.id', 'import_run.created_by')
+    .leftJoin('audit_event', (join) =>
+      join
+        .onRef('audit_event.target_id', '=', 'import_run.id')
+        .on('audit_event.action', '=', 'import.applied'),
+    )
+    .leftJoin('person as applier', 'applier.id', 'audit_event.actor_person_id')
     .selectAll('import_run')
-    .select(sql<string>`person.given_name || ' ' || person.family_name`.as('creator'));
+    .select(sql<string>`person.given_name || ' ' || person.family_name`.as('creator'))
+    .select('applier.id as applier_id')
+    .select(sql<string | null>`applier.given_name || ' ' || applier.family_name`.as('applier'));
 
-export async function findRun(
-  db: Db,
-  rootId: string,
-  id: string,
-): Promise<ImportRunRow & { creator: string }> {
+/** The run, if it belongs to one of the organisations (root unit ids) the caller may import into. */
+export async function findRun(db: Db, rootIds: readonly string[], id: string): Promise<RunRow> {
+  if (!rootIds.length) throw notFound('This import');
   const run = await runsQuery(db)
     .where('import_run.id', '=', id)
-    .where('organisation_id', '=', rootId)
+    .where('organisation_id', 'in', rootIds)
     .executeTakeFirst();
   if (!run) throw notFound('This import');
   // A run handed to four-eyes approval follows its roster change once that was decided.
@@ -274,7 +287,10 @@ function publicFiles(files: string): ImportRun['files'] {
   return (JSON.parse(files) as StoredFile[]).map(({ sha256: _sha, ...f }) => f);
 }
 
-export async function runDto(db: Db, run: ImportRunRow & { creator: string }): Promise<ImportRun> {
+const appliedBy = (run: RunRow) =>
+  run.applier_id && run.applier ? { appliedBy: { id: run.applier_id, name: run.applier } } : {};
+
+export async function runDto(db: Db, run: RunRow): Promise<ImportRun> {
   const rows = await db
     .selectFrom('import_rejected')
     .select(['file', 'line', 'code', 'text', 'column_name'])
@@ -288,6 +304,7 @@ export async function runDto(db: Db, run: ImportRunRow & { creator: string }): P
     createdAt: run.created_at,
     createdBy: { id: run.created_by, name: run.creator },
     ...(run.applied_at && { appliedAt: run.applied_at }),
+    ...appliedBy(run),
     files: publicFiles(run.files),
     summary: JSON.parse(run.summary) as ImportSummary,
     rejected: {
@@ -307,10 +324,10 @@ export async function runDto(db: Db, run: ImportRunRow & { creator: string }): P
   };
 }
 
-export async function listRuns(db: Db, rootId: string, page: number, pageSize: number) {
+export async function listRuns(db: Db, rootIds: readonly string[], page: number, pageSize: number) {
   const [rows, total] = await Promise.all([
     runsQuery(db)
-      .where('organisation_id', '=', rootId)
+      .where('organisation_id', 'in', rootIds)
       .orderBy('created_at', 'desc')
       .orderBy('import_run.id')
       .limit(pageSize)
@@ -319,7 +336,7 @@ export async function listRuns(db: Db, rootId: string, page: number, pageSize: n
     db
       .selectFrom('import_run')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('organisation_id', '=', rootId)
+      .where('organisation_id', 'in', rootIds)
       .executeTakeFirstOrThrow(),
   ]);
   const items: ImportRunSummary[] = rows.map((r) => ({
@@ -328,6 +345,7 @@ export async function listRuns(db: Db, rootId: string, page: number, pageSize: n
     createdAt: r.created_at,
     createdBy: { id: r.created_by, name: r.creator },
     ...(r.applied_at && { appliedAt: r.applied_at }),
+    ...appliedBy(r),
     files: publicFiles(r.files).map((f) => ({ kind: f.kind, name: f.name })),
     summary: JSON.parse(r.summary) as ImportSummary,
     rejectedTotal: r.rejected_total,
@@ -402,12 +420,13 @@ export type ApplyOutcome = { status: 200 | 202; runId: string };
  */
 export async function applyRun(
   db: Db,
-  ctx: { rootId: string; actorId: string; now: Date; today: string },
+  actx: { rootIds: readonly string[]; actorId: string; now: Date; today: string },
   runId: string,
   acceptValidPart: boolean,
 ): Promise<ApplyOutcome> {
   return db.transaction().execute(async (trx) => {
-    const run = await findRun(trx, ctx.rootId, runId);
+    const run = await findRun(trx, actx.rootIds, runId);
+    const ctx = { ...actx, rootId: run.organisation_id };
     if (run.state !== 'dry_run' || run.input === null)
       throw conflict(
         'import_state_conflict',
@@ -525,4 +544,25 @@ export async function applyApproved(
       rosterChangeId: ctx.rosterChangeId,
     },
   });
+}
+
+/**
+ * The four-eyes hook for kind 'import' (apps/api/src/roster/roster.routes.ts calls it in the
+ * decision's transaction): a change decided other than approved leaves its run rejected (failed
+ * when it could no longer be applied) and clears the run's rows at once, rather than whenever
+ * someone next opens the run.
+ */
+export async function importDecided(
+  trx: Db,
+  importId: string,
+  decision: 'rejected' | 'withdrawn' | 'failed',
+): Promise<void> {
+  const state = decision === 'failed' ? 'failed' : 'rejected';
+  const updated = await trx
+    .updateTable('import_run')
+    .set({ state })
+    .where('id', '=', importId)
+    .where('state', '=', 'pending_approval')
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1) await clearInput(trx, importId);
 }

@@ -59,11 +59,22 @@ export async function loadSnapshot(
     .where('unit.path', 'like', `${rootPath}%`)
     .execute();
   await turn();
+  // A role counts as much as a membership: an administrator of another organisation without a
+  // membership anywhere is still that organisation's, and no import of this one may touch them.
+  const roles = await db
+    .selectFrom('role_assignment')
+    .innerJoin('unit', 'unit.id', 'role_assignment.unit_id')
+    .select(['role_assignment.person_id', 'unit.path'])
+    .where('unit.path', 'not like', `${rootPath}%`)
+    .execute();
+  await turn();
   const placed = new Map<string, 'this' | 'other'>();
   for (const p of placements) {
-    if (p.path.startsWith(rootPath)) placed.set(p.person_id, 'this');
-    else if (!placed.has(p.person_id)) placed.set(p.person_id, 'other');
+    if (!p.path.startsWith(rootPath)) placed.set(p.person_id, 'other');
+    else if (!placed.has(p.person_id)) placed.set(p.person_id, 'this');
   }
+  // Anything outside the organisation makes the person another organisation's.
+  for (const r of roles) placed.set(r.person_id, 'other');
   return {
     rootId,
     rootPath,

@@ -16,6 +16,7 @@ import { type Clock, dateOf } from '../clock.ts';
 import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { onDecided } from '../import/import.approval.ts';
 import { ROSTER_APPLIERS } from './appliers.ts';
 import {
   auditDetailsOfRow,
@@ -109,6 +110,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           ...(note ? { note } : {}),
         },
       });
+      if (state !== 'approved') await onDecided(trx, row, state);
     });
   }
 
@@ -214,6 +216,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
             // The reason's code only: its message may name the person.
             details: { ...auditDetailsOfRow(row), failure: error.code },
           });
+          await onDecided(trx, row, 'failed');
         });
         throw conflict(
           'roster_change_failed',

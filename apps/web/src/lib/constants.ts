@@ -75,6 +75,7 @@ const auditActions: Record<AuditAction, true> = {
   'import.applied': true,
   'import.proposed': true,
   'import.discarded': true,
+  'import.rejected_exported': true,
 };
 export const AUDIT_ACTION_LIST = Object.keys(auditActions) as AuditAction[];
 

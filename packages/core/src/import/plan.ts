@@ -29,7 +29,11 @@ export interface SnapshotPerson {
   email: string;
   language: Language;
   active: boolean;
-  /** 'this': placed in this organisation (now or before); 'other': only elsewhere; 'none': never placed. */
+  /**
+   * 'other': any membership (now or before) or role outside this organisation; 'this': placed
+   * only in this organisation; 'none': never placed anywhere. An import never updates, places or
+   * deactivates a person of 'other'.
+   */
   organisation: 'this' | 'other' | 'none';
 }
 
@@ -867,7 +871,8 @@ export function planImport(opts: {
       if (validMatchedIds.has(m.id) || handled.has(m.id) || !notEndedBy(m)) continue;
       if (deactivatedIds.has(m.personId) || archivedUnitIds.has(m.unitId)) continue;
       const person = peopleById.get(m.personId);
-      if (!person) continue;
+      // Another organisation's person keeps what they hold here: no import of this one moves them.
+      if (!person || person.organisation === 'other') continue;
       if (protectedPairs.has(byNumberUnit(m)) || opts.keepPersonIds?.has(m.personId)) continue;
       const next = (startsByNumber.get(person.employeeNumber) ?? [])
         .filter((d) => d > m.joinedOn)

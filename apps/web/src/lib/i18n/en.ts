@@ -818,6 +818,7 @@ export const en: Messages = {
   'action.import.applied': 'Import applied',
   'action.import.proposed': 'Import sent for approval',
   'action.import.discarded': 'Dry run discarded',
+  'action.import.rejected_exported': 'Rejected import rows downloaded',
   // --- issue 6: settings ---
   'nav.settings': 'Settings',
   'action.settings.changed': 'Settings changed',

@@ -67,6 +67,7 @@ export const errorsNl: ErrorMessages = {
     'Deze wijziging kan niet meer worden uitgevoerd: de organisatie is intussen veranderd. Ze is gemarkeerd als mislukt.',
   // --- issue 6: import ---
   import_no_files: 'Kies minstens één bestand: eenheden, personen of lidmaatschappen.',
+  import_organisation_required: 'Kies de organisatie waarin u importeert.',
   import_unexpected_field:
     'Er zat een onbekend onderdeel in de upload. Gebruik alleen de velden eenheden, personen en lidmaatschappen.',
   import_empty_file:
@@ -152,6 +153,7 @@ export const errorsEn: ErrorMessages = {
     'This change can no longer be applied: the organisation has changed meanwhile. It is marked as failed.',
   // --- issue 6: import ---
   import_no_files: 'Choose at least one file: units, people or memberships.',
+  import_organisation_required: 'Choose the organisation you import into.',
   import_unexpected_field:
     'The upload held an unknown part. Use only the fields units, people and memberships.',
   import_empty_file:

@@ -825,6 +825,7 @@ export const nl = {
   'action.import.applied': 'Import toegepast',
   'action.import.proposed': 'Import ter goedkeuring aangeboden',
   'action.import.discarded': 'Proefimport vervallen',
+  'action.import.rejected_exported': 'Geweigerde importregels gedownload',
   // --- issue 6: settings ---
   'nav.settings': 'Instellingen',
   'action.settings.changed': 'Instellingen gewijzigd',
