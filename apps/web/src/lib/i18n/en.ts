@@ -676,6 +676,11 @@ export const en: Messages = {
   'import.intro':
     'Read units, people and memberships from the CSV files of the HR system. A dry run always comes first: nothing changes until you have looked at the result and applied it.',
   'import.upload': 'Files for a dry run',
+  'import.organisation': 'Organisation',
+  'import.appliedBy': '(applied by {name})',
+  'import.organisation.hint':
+    'You administer more than one organisation: choose the one whose whole staff the files hold.',
+  'import.organisation.choose': 'Choose an organisation',
   'import.file.units': 'Units (CSV)',
   'import.file.units.hint':
     'The organisation tree: one unit per line with its code, name, kind and the code of the unit above it.',

@@ -680,6 +680,11 @@ export const nl = {
   'import.intro':
     'Lees eenheden, personen en lidmaatschappen in uit de CSV-bestanden van het HR-systeem. Eerst komt altijd een proefimport: er verandert niets tot je het resultaat bekijkt en toepast.',
   'import.upload': 'Bestanden voor een proefimport',
+  'import.organisation': 'Organisatie',
+  'import.appliedBy': '(toegepast door {name})',
+  'import.organisation.hint':
+    'U beheert meer dan één organisatie: kies die waarvan de bestanden het hele personeel bevatten.',
+  'import.organisation.choose': 'Kies een organisatie',
   'import.file.units': 'Eenheden (CSV)',
   'import.file.units.hint':
     'De organisatieboom: per regel een eenheid met code, naam, soort en de code van de bovenliggende eenheid.',
