@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { IMPORT_MAX_BYTES_DEFAULT } from '@teamspiegel/contracts';
 import { codeVersion } from './transparency/code-version.ts';
 
 const NodeEnv = Type.Union([
@@ -33,6 +34,8 @@ const ConfigSchema = Type.Object({
   /** Requests per minute per client address, across the whole API. */
   rateLimitPerMinute: Type.Integer({ minimum: 1 }),
   bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+  /** The largest HR import file, per file (TEAMSPIEGEL_IMPORT_MAX_BYTES, default 50 MB). */
+  importMaxBytes: Type.Integer({ minimum: 1024 }),
   /**
    * Which proxies may say who the client is (X-Forwarded-For/-Proto): none, a number of hops,
    * or their addresses. Never "all": a client could then pick its own address and slip past
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: integer(env.TEAMSPIEGEL_SESSION_ABSOLUTE_HOURS, 10),
     rateLimitPerMinute: integer(env.TEAMSPIEGEL_RATE_LIMIT_PER_MINUTE, 600),
     bodyLimitBytes: integer(env.TEAMSPIEGEL_BODY_LIMIT_BYTES, 100 * 1024),
+    importMaxBytes: integer(env.TEAMSPIEGEL_IMPORT_MAX_BYTES, IMPORT_MAX_BYTES_DEFAULT),
     trustProxy: trustedProxies(env.TEAMSPIEGEL_TRUST_PROXY),
     seedDemo: flag(env.TEAMSPIEGEL_SEED_DEMO, nodeEnv !== 'production'),
     demoPassword: env.TEAMSPIEGEL_DEMO_PASSWORD ?? null,

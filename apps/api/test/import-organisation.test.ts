@@ -6,7 +6,8 @@ import type { ImportPlan } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import type { FastifyInstance } from 'fastify';
 import { applyPlan } from '../src/import/import.apply.ts';
-import { withTestApp } from './helpers.ts';
+import { ConfigError } from '../src/config.ts';
+import { testConfig, withTestApp } from './helpers.ts';
 import { type Browser, browserAs, personIdByUsername, unitIdByCode } from './support.ts';
 
 const BOUNDARY = '----teamspiegel-import-org-test';
@@ -230,7 +231,33 @@ choose('demo-admin names the organisation; without it the upload says so', async
   assert.is(own.statusCode, 201, own.body);
 });
 
+const limit = suite('import: TEAMSPIEGEL_IMPORT_MAX_BYTES is part of the configuration');
+const l = withTestApp(limit, { TEAMSPIEGEL_IMPORT_MAX_BYTES: '2048' });
+
+limit(
+  'a file past the configured limit is refused; a limit below 1 KB is no configuration',
+  async () => {
+    assert.throws(
+      () => testConfig(l.config.dataDir, { TEAMSPIEGEL_IMPORT_MAX_BYTES: '12' }),
+      (e: unknown) => e instanceof ConfigError && /importMaxBytes/.test(e.message),
+    );
+    assert.throws(
+      () => testConfig(l.config.dataDir, { TEAMSPIEGEL_IMPORT_MAX_BYTES: 'lots' }),
+      (e: unknown) => e instanceof ConfigError,
+    );
+    const admin = await browserAs(l.app, 'demo-admin-2');
+    const rows = Array.from({ length: 100 }, (_, i) => `P${i};Anna;Jansen;a${i}@politie.nl;nl`);
+    const big = await upload(l.app, admin, {
+      people: `employee_number;given_name;family_name;email;language\n${rows.join('\n')}\n`,
+    });
+    assert.is(l.config.importMaxBytes, 2048);
+    assert.is(big.statusCode, 413, big.body);
+    assert.is(big.json<{ code: string }>().code, 'import_too_large');
+  },
+);
+
 takeover.run();
+limit.run();
 keep.run();
 direct.run();
 choose.run();

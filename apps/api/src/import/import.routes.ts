@@ -5,7 +5,6 @@ import { Type } from 'typebox';
 import {
   ApplyImportBody,
   IMPORT_FILE_KINDS,
-  IMPORT_MAX_BYTES_DEFAULT,
   ImportChangesPage,
   ImportChangesQuery,
   ImportOrganisationQuery,
@@ -18,6 +17,7 @@ import {
 import { isRootPath, scopeOf } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { type Clock, dateOf } from '../clock.ts';
+import type { Config } from '../config.ts';
 import { AppError, badRequest, forbidden } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -33,15 +33,6 @@ import {
   rejectedCsv,
   runDto,
 } from './import.service.ts';
-
-/** The upload limit per file: TEAMSPIEGEL_IMPORT_MAX_BYTES, default 50 MB. */
-export function importMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.TEAMSPIEGEL_IMPORT_MAX_BYTES;
-  if (!value) return IMPORT_MAX_BYTES_DEFAULT;
-  if (!/^\d+$/.test(value) || Number(value) < 1024)
-    throw new Error('TEAMSPIEGEL_IMPORT_MAX_BYTES must be a whole number of bytes, at least 1024');
-  return Number(value);
-}
 
 /**
  * The organisations an administrator may import into: the roots where they hold both org:manage
@@ -80,9 +71,13 @@ function uploadRootOf(
 }
 
 /** HR import (journey 4): upload for a dry run, read its report, apply it on confirmation. */
-export async function importRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+export async function importRoutes(
+  app: FastifyInstance,
+  opts: { db: Db; clock: Clock; config: Pick<Config, 'importMaxBytes'> },
+) {
   const { db, clock } = opts;
-  const maxBytes = importMaxBytes();
+  // TEAMSPIEGEL_IMPORT_MAX_BYTES, validated with the rest of the configuration.
+  const maxBytes = opts.config.importMaxBytes;
   // Multipart only here: streamed, one file per kind, each cut off at the limit.
   await app.register(multipart, {
     limits: {
