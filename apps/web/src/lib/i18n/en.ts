@@ -331,8 +331,9 @@ export const en: Messages = {
     'Do you want to report something, or talk to someone? Go to the confidential adviser or use the complaints route. Teamspiegel does not replace them.',
   'whoSees.adviser': 'Confidential adviser',
   'whoSees.complaints': 'Complaints route',
+  'whoSees.helpBelow': 'Links to both are below the questions, next to the comment box.',
   'whoSees.helpLater':
-    'Your organisation sets up the links to these routes in a later version of Teamspiegel. Until then, you find them on the intranet.',
+    'Your organisation has not set the links to these routes in Teamspiegel yet. You find them on the intranet.',
 
   'waveState.planned': 'Planned',
   'waveState.preparing': 'Keys being generated',

@@ -331,8 +331,9 @@ export const nl = {
     'Wil je iets melden, of met iemand praten? Ga naar de vertrouwenspersoon of gebruik de klachtenroute. Teamspiegel vervangt die niet.',
   'whoSees.adviser': 'Vertrouwenspersoon',
   'whoSees.complaints': 'Klachtenroute',
+  'whoSees.helpBelow': 'De links naar beide staan onder de vragen, bij het opmerkingenveld.',
   'whoSees.helpLater':
-    'De links naar deze routes stelt je organisatie in een volgende versie van Teamspiegel in. Tot dan vind je ze op het intranet.',
+    'Je organisatie heeft de links naar deze routes nog niet in Teamspiegel ingesteld. Je vindt ze op het intranet.',
 
   'waveState.planned': 'Gepland',
   'waveState.preparing': 'Sleutels worden gemaakt',
