@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
   planImport,
+  planImportSteps,
   type ImportInput,
   type ImportPlan,
   type MembershipRow,
@@ -436,6 +437,26 @@ plan('importing a random organisation twice changes nothing the second time (pro
     }),
     { numRuns: 150 },
   );
+});
+
+plan('planned in steps, a large import pauses many times and plans exactly the same', () => {
+  const base = baseInput();
+  const input = {
+    ...base,
+    people: Array.from({ length: 5000 }, (_, i) => person(i + 2, String(10000 + i))),
+    memberships: Array.from({ length: 5000 }, (_, i) =>
+      member(i + 2, String(10000 + i), i % 2 ? 'T1' : 'T2'),
+    ),
+  };
+  const steps = planImportSteps({ snapshot: emptyOrg(), input, today: TODAY });
+  let pauses = 0;
+  let step = steps.next();
+  while (!step.done) {
+    pauses++;
+    step = steps.next();
+  }
+  assert.ok(pauses >= 10, `paused ${pauses} times`);
+  assert.equal(step.value, planImport({ snapshot: emptyOrg(), input, today: TODAY }));
 });
 
 plan.run();

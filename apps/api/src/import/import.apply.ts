@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as immediate } from 'node:timers/promises';
 import type { ImportPlan } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
 import { endSessionsOf } from '../plugins/session-store.ts';
@@ -10,7 +12,24 @@ const CHUNK = 500;
  * queries would otherwise hold every other request (and timer) until the import is done;
  * queries of other requests still wait for the transaction (the driver's connection mutex).
  */
-export const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const turn = (): Promise<void> => immediate();
+
+/**
+ * Runs a generator of steps (planImportSteps, rosterHashSteps), giving the event loop a turn
+ * whenever its steps have held it for sliceMs: no step of a 65,000-person import holds other
+ * requests for much longer than that.
+ */
+export async function stepped<T>(steps: Generator<void, T, void>, sliceMs = 40): Promise<T> {
+  let since = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - since >= sliceMs) {
+      await turn();
+      since = performance.now();
+    }
+  }
+}
 
 function chunks<T>(rows: readonly T[], size = CHUNK): T[][] {
   const out: T[][] = [];

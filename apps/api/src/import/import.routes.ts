@@ -126,7 +126,7 @@ export async function importRoutes(
             chunks.push(chunk as Buffer);
           }
           if (part.file.truncated) throw tooLarge(kind, maxBytes);
-          files.push(readImportFile(kind, part.filename || kind, Buffer.concat(chunks)));
+          files.push(await readImportFile(kind, part.filename || kind, Buffer.concat(chunks)));
           await turn();
         }
       } catch (error) {

@@ -12,7 +12,7 @@ import {
   type ImportRunSummary,
   type ImportSummary,
 } from '@teamspiegel/contracts';
-import { planImport, type ImportInput, type ImportPlan } from '@teamspiegel/core';
+import { planImportSteps, type ImportInput, type ImportPlan } from '@teamspiegel/core';
 import type { Db, ImportRunRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
@@ -20,9 +20,9 @@ import { dateOf } from '../clock.ts';
 import { neutralise } from '../csv.ts';
 import { conflict, notFound } from '../errors.ts';
 import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
-import { applyPlan, turn } from './import.apply.ts';
+import { applyPlan, stepped, turn } from './import.apply.ts';
 import type { ReadFile, ReadRejection } from './import.read.ts';
-import { loadSnapshot, rosterHash } from './import.snapshot.ts';
+import { loadSnapshot, rosterHashSteps } from './import.snapshot.ts';
 
 /** What a run keeps until it is decided: the valid rows and the keys of the rejected ones. */
 interface StoredInput {
@@ -36,15 +36,19 @@ type StoredFile = ImportRun['files'][number] & { sha256: string };
 async function planFor(db: Db, rootId: string, stored: StoredInput, today: string, keep: string) {
   const snapshot = await loadSnapshot(db, rootId);
   await turn();
-  const plan = planImport({
-    snapshot,
-    input: stored.input,
-    today,
-    readRejections: stored.readRejections,
-    keepPersonIds: new Set([keep]),
-  });
+  // In steps with turns between: a plan of 65,000 people would otherwise hold every other
+  // request for the better part of a second.
+  const plan = await stepped(
+    planImportSteps({
+      snapshot,
+      input: stored.input,
+      today,
+      readRejections: stored.readRejections,
+      keepPersonIds: new Set([keep]),
+    }),
+  );
   await turn();
-  const hash = rosterHash(snapshot);
+  const hash = await stepped(rosterHashSteps(snapshot));
   return { snapshot, plan, hash };
 }
 

@@ -110,17 +110,35 @@ export async function loadSnapshot(
 
 /** A fingerprint of the roster a plan was made against: apply refuses when it changed. */
 export function rosterHash(s: RosterSnapshot): string {
+  const steps = rosterHashSteps(s);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** rosterHash in steps of a few thousand rows (run with `stepped`). */
+export function* rosterHashSteps(s: RosterSnapshot): Generator<void, string, void> {
   const hash = createHash('sha256');
-  const sorted = <T extends { id: string }>(rows: readonly T[]) =>
-    [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const u of sorted(s.units))
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  let n = 0;
+  for (const u of [...s.units].sort(byId))
     hash.update(`u|${u.id}|${u.code}|${u.name}|${u.kind}|${u.parentId}|${u.archived}\n`);
-  for (const p of sorted(s.people))
+  yield;
+  const people = [...s.people].sort(byId);
+  yield;
+  for (const p of people) {
+    if (++n % 5000 === 0) yield;
     hash.update(
       `p|${p.id}|${p.employeeNumber}|${p.givenName}|${p.familyName}|${p.email}|${p.language}|${p.active}|${p.organisation}\n`,
     );
-  for (const m of sorted(s.memberships))
+  }
+  const memberships = [...s.memberships].sort(byId);
+  yield;
+  for (const m of memberships) {
+    if (++n % 5000 === 0) yield;
     hash.update(`m|${m.id}|${m.personId}|${m.unitId}|${m.kind}|${m.joinedOn}|${m.leftOn}\n`);
+  }
   for (const c of [...s.foreignUnitCodes].sort()) hash.update(`f|${c}\n`);
   return hash.digest('hex');
 }

@@ -178,7 +178,7 @@ function rejectDuplicates<T extends { line: number }>(
  * causes a removal: what it names is left as it is. Planning the same files against the roster
  * they produced plans nothing.
  */
-export function planImport(opts: {
+export interface PlanImportOptions {
   snapshot: RosterSnapshot;
   input: ImportInput;
   today: string;
@@ -186,7 +186,27 @@ export function planImport(opts: {
   readRejections?: readonly (Rejection & { key?: string; pairKey?: string })[];
   /** People never deactivated by an import (the administrator running it). */
   keepPersonIds?: ReadonlySet<string>;
-}): ImportPlan {
+}
+
+export function planImport(opts: PlanImportOptions): ImportPlan {
+  const steps = planImportSteps(opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** How many rows a step of planImportSteps handles at most before it pauses. */
+const ROWS_PER_STEP = 1000;
+
+/**
+ * planImport in steps: the generator pauses (yields) every ROWS_PER_STEP rows of any loop and
+ * between the sections, so a caller on a server can give other work a turn between steps
+ * (apps/api plans a 65,000-person import without holding the event loop). Nothing outside the
+ * generator changes between steps: the plan is the same however it is driven.
+ */
+export function* planImportSteps(opts: PlanImportOptions): Generator<void, ImportPlan, void> {
+  let tick = 0;
   const { snapshot, input, today } = opts;
   const rejected: Rejection[] = [];
   const reject = (r: Rejection) => rejected.push(r);
@@ -219,6 +239,7 @@ export function planImport(opts: {
   const protectedPairs = new Set<string>();
   const pair = membershipPairKey;
   for (const { key, pairKey, ...r } of opts.readRejections ?? []) {
+    if (++tick % ROWS_PER_STEP === 0) yield;
     reject(r);
     if (r.file === 'units' && key) protectedUnitCodes.add(key);
     if (r.file === 'people' && key) protectedNumbers.add(key);
@@ -286,6 +307,7 @@ export function planImport(opts: {
     // Phase A: every unit's parent chain must reach the root through units of the file.
     const status = new Map<string, 'ok' | 'bad'>();
     for (const start of rows) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (status.has(start.code)) continue;
       const chain: UnitRow[] = [];
       const onChain = new Set<string>();
@@ -356,6 +378,7 @@ export function planImport(opts: {
     // Phase B: top-down from the root, every kind must be allowed under its parent's kind.
     const children = new Map<string, UnitRow[]>();
     for (const r of rows) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (status.get(r.code) !== 'ok') continue;
       const list = children.get(r.parentCode!);
       if (list) list.push(r);
@@ -394,6 +417,7 @@ export function planImport(opts: {
 
     finalUnits.set(root.code, { id: root.id, name: root.name });
     for (const r of placed) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const existing = unitsByCode.get(r.code);
       finalUnits.set(r.code, { id: existing?.id ?? null, name: r.name });
       if (!existing) {
@@ -460,6 +484,7 @@ export function planImport(opts: {
     // still hangs below it (an active unit never sits under an archived one).
     const alive = new Set<string>([root.id]);
     for (const u of snapshot.units) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (finalUnits.has(u.code)) alive.add(u.id);
       else if (!u.archived && protectedUnitCodes.has(u.code)) {
         for (
@@ -473,6 +498,7 @@ export function planImport(opts: {
       }
     }
     for (const u of snapshot.units) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (u.archived || alive.has(u.id)) continue;
       ops.archiveUnits.push(u.id);
       archivedUnitIds.add(u.id);
@@ -485,6 +511,7 @@ export function planImport(opts: {
       if (!u.archived) finalUnits.set(u.code, { id: u.id, name: u.name });
   }
 
+  yield;
   // ---- People ----
   /** Final person per employee number for memberships to refer to. */
   const finalPeople = new Map<string, { id: string | null; name: string }>();
@@ -523,6 +550,7 @@ export function planImport(opts: {
       return true;
     });
     for (const r of rows) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const existing = peopleByNumber.get(r.employeeNumber);
       const name = `${r.givenName} ${r.familyName}`;
       finalPeople.set(r.employeeNumber, { id: existing?.id ?? null, name });
@@ -573,6 +601,7 @@ export function planImport(opts: {
       });
     }
     for (const p of snapshot.people) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (p.organisation !== 'this' || !p.active || finalPeople.has(p.employeeNumber)) continue;
       if (protectedNumbers.has(p.employeeNumber) || opts.keepPersonIds?.has(p.id)) {
         finalPeople.set(p.employeeNumber, { id: p.id, name: `${p.givenName} ${p.familyName}` });
@@ -594,6 +623,7 @@ export function planImport(opts: {
         finalPeople.set(p.employeeNumber, { id: p.id, name: `${p.givenName} ${p.familyName}` });
   }
 
+  yield;
   // ---- Memberships ----
   const handled = new Set<string>();
   const unitName = (id: string) => unitsById.get(id)?.name ?? id;
@@ -656,6 +686,7 @@ export function planImport(opts: {
     };
     const resolved: Resolved[] = [];
     for (const row of rows) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const person = finalPeople.get(row.employeeNumber);
       if (!person) {
         const known = peopleByNumber.get(row.employeeNumber);
@@ -744,11 +775,13 @@ export function planImport(opts: {
       `${personId}\u0000${unitId}\u0000${kind}\u0000${joinedOn}`;
     const existingByKey = new Map<string, SnapshotMembership>();
     for (const m of snapshot.memberships) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (deactivatedIds.has(m.personId) || archivedUnitIds.has(m.unitId)) continue;
       existingByKey.set(mKey(m.personId, m.unitId, m.kind, m.joinedOn), m);
     }
     const matched = new Map<Resolved, SnapshotMembership>();
     for (const r of resolved) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (!r.personId || !r.unitId) continue;
       const m = existingByKey.get(mKey(r.personId, r.unitId, r.kind, r.joinedOn));
       if (m) matched.set(r, m);
@@ -761,6 +794,7 @@ export function planImport(opts: {
     const byNumberUnit = (m: SnapshotMembership) =>
       pair(peopleById.get(m.personId)?.employeeNumber ?? '', unitsById.get(m.unitId)?.code ?? '');
     for (const m of snapshot.memberships) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (matchedIds.has(m.id)) continue;
       if (notEndedBy(m) && !protectedPairs.has(byNumberUnit(m))) continue;
       const k = pu(m.personId, m.unitId);
@@ -773,6 +807,7 @@ export function planImport(opts: {
     const fileByPersonUnit = new Map<string, Resolved[]>();
     const valid: Resolved[] = [];
     for (const r of resolved) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const k =
         r.personId && r.unitId
           ? pu(r.personId, r.unitId)
@@ -809,6 +844,7 @@ export function planImport(opts: {
     // Adds and end-date changes.
     const startsByNumber = new Map<string, string[]>();
     for (const r of valid) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (r.leftOn !== null && r.leftOn <= today) continue;
       const list = startsByNumber.get(r.employeeNumber);
       if (list) list.push(r.joinedOn);
@@ -817,6 +853,7 @@ export function planImport(opts: {
     const validMatchedIds = new Set<string>();
     const addedTo = new Map<string, string[]>();
     for (const r of valid) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const person = finalPeople.get(r.employeeNumber)!;
       const unit = finalUnits.get(r.unitCode)!;
       const label = `${person.name} → ${unit.name} (${r.kind})`;
@@ -868,6 +905,7 @@ export function planImport(opts: {
     // starts (a move between teams), else today.
     const movedFrom = new Map<string, string[]>();
     for (const m of snapshot.memberships) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       if (validMatchedIds.has(m.id) || handled.has(m.id) || !notEndedBy(m)) continue;
       if (deactivatedIds.has(m.personId) || archivedUnitIds.has(m.unitId)) continue;
       const person = peopleById.get(m.personId);
@@ -890,6 +928,7 @@ export function planImport(opts: {
       }
     }
     for (const [number, from] of movedFrom) {
+      if (++tick % ROWS_PER_STEP === 0) yield;
       const person = finalPeople.get(number);
       changes.push({
         kind: 'person',
@@ -903,6 +942,7 @@ export function planImport(opts: {
 
   // Deactivated people and archived units leave their memberships, as the screens do.
   for (const m of snapshot.memberships) {
+    if (++tick % ROWS_PER_STEP === 0) yield;
     if (handled.has(m.id) || !notEndedBy(m)) continue;
     if (deactivatedIds.has(m.personId)) endMembership(m, today, 'person deactivated');
     else if (archivedUnitIds.has(m.unitId)) endMembership(m, today, 'unit archived');
