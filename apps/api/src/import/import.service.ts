@@ -417,6 +417,16 @@ export async function rejectedCsv(db: Db, runId: string): Promise<string> {
 
 export type ApplyOutcome = { status: 200 | 202; runId: string };
 
+/** How many audit lines were written from `since` on: any change to the roster adds one. */
+async function auditMarker(db: Db, since: string): Promise<number> {
+  const row = await db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Applies a dry run in one transaction, or hands it to four-eyes approval when it touches a
  * frozen roster. Refuses a run with rejected rows unless the valid part is accepted, and a run
@@ -428,9 +438,8 @@ export async function applyRun(
   runId: string,
   acceptValidPart: boolean,
 ): Promise<ApplyOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const run = await findRun(trx, actx.rootIds, runId);
-    const ctx = { ...actx, rootId: run.organisation_id };
+  const applicable = async (conn: Db) => {
+    const run = await findRun(conn, actx.rootIds, runId);
     if (run.state !== 'dry_run' || run.input === null)
       throw conflict(
         'import_state_conflict',
@@ -441,14 +450,35 @@ export async function applyRun(
         'import_has_rejections',
         `This import has ${run.rejected_total} rejected rows; apply it with acceptValidPart to import only the valid rows.`,
       );
-    const stored = JSON.parse(run.input) as StoredInput;
-    const { snapshot, plan, hash } = await planFor(
-      trx,
-      ctx.rootId,
-      stored,
-      ctx.today,
-      run.created_by,
-    );
+    return run as typeof run & { input: string };
+  };
+  // Planned before the write transaction, with turns between steps: other requests read and
+  // write meanwhile. Every change to the roster writes an audit line in its own transaction, so
+  // an unchanged count of recent audit lines says the plan still holds; otherwise it is made
+  // again inside the transaction.
+  const since = new Date(actx.now.getTime() - 60_000).toISOString();
+  const first = await applicable(db);
+  const marker = await auditMarker(db, since);
+  const prepared = await planFor(
+    db,
+    first.organisation_id,
+    JSON.parse(first.input) as StoredInput,
+    actx.today,
+    first.created_by,
+  );
+  return db.transaction().execute(async (trx) => {
+    const run = await applicable(trx);
+    const ctx = { ...actx, rootId: run.organisation_id };
+    const unchanged = run.input === first.input && (await auditMarker(trx, since)) === marker;
+    const { snapshot, plan, hash } = unchanged
+      ? prepared
+      : await planFor(
+          trx,
+          ctx.rootId,
+          JSON.parse(run.input) as StoredInput,
+          ctx.today,
+          run.created_by,
+        );
     if (hash !== run.roster_hash)
       throw conflict(
         'import_stale',
