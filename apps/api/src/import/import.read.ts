@@ -37,8 +37,10 @@ async function parseCsv(text: string, delimiter: string): Promise<ParsedRecord[]
   const records: ParsedRecord[] = [];
   let failure: Error | undefined;
   parser.on('readable', () => {
-    let record: ParsedRecord | null;
-    while ((record = parser.read() as ParsedRecord | null) !== null) records.push(record);
+    let read: ParsedRecord | null;
+    // Only the line is kept of csv-parse's info (a dozen counters per record otherwise).
+    while ((read = parser.read() as ParsedRecord | null) !== null)
+      records.push({ record: read.record, info: { lines: read.info.lines } });
   });
   const done = new Promise<void>((resolve) => {
     parser.once('end', resolve);
