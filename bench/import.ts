@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '@teamspiegel/api/app';
 import type { ImportRun, ImportSummary } from '../packages/contracts/src/import.ts';
-import { createDb, migrateToLatest, withStatementCache } from '@teamspiegel/db';
+import { createDb, migrateToLatest, withStatementCache, type Db } from '@teamspiegel/db';
 // Not part of the api package's public exports; the bench reaches in, as collection.ts does.
 import { hashPassword } from '../apps/api/src/auth/passwords.ts';
 import { systemClock } from '../apps/api/src/clock.ts';
@@ -35,7 +35,19 @@ import {
   REFERENCE_PEOPLE,
   type OrgSummary,
 } from './reference-org.ts';
-import { benchEnv, formatMs, listen, logInOverHttp, met, watchedClose } from './support.ts';
+import {
+  benchEnv,
+  formatMs,
+  freePort,
+  listen,
+  logInOverHttp,
+  met,
+  RssSampler,
+  serverNodeFlags,
+  spawnServer,
+  waitForHealth,
+  watchedClose,
+} from './support.ts';
 import type { Row } from './collection.ts';
 
 export const IMPORT_SCENARIOS = [
@@ -43,7 +55,9 @@ export const IMPORT_SCENARIOS = [
   'import: apply',
   'import: again',
   'import: raw',
+  'import: memory',
 ] as const;
+const MEMORY_BUDGET_MB = 300;
 
 const BUDGET_S = 60;
 const STALL_BUDGET_MS = 1000;
@@ -255,6 +269,61 @@ const PASSWORD = 'bench-import-password';
 type RowFn = (scenario: string, measure: string, value: string, judgement?: string) => void;
 
 /**
+ * A fresh database holding only the organisation's top unit and one administrator of it
+ * (`bench-import-admin`, nobody else: the import creates everything).
+ */
+async function prepareImportDb(db: Db, files: ImportFiles): Promise<void> {
+  await migrateToLatest(db);
+  const now = new Date().toISOString();
+  const rootId = randomUUID();
+  await db
+    .insertInto('unit')
+    .values({
+      id: rootId,
+      parent_id: null,
+      ...files.root,
+      path: `/${rootId}/`,
+      archived_at: null,
+      created_at: now,
+    })
+    .execute();
+  const adminId = randomUUID();
+  await db
+    .insertInto('person')
+    .values({
+      id: adminId,
+      employee_number: 'BENCH-ADMIN',
+      given_name: 'Bench',
+      family_name: 'Beheerder',
+      email: 'bench-admin@politie.example',
+      language: 'nl',
+      deactivated_at: null,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('role_assignment')
+    .values({
+      id: randomUUID(),
+      person_id: adminId,
+      role: 'admin',
+      unit_id: rootId,
+      created_at: now,
+    })
+    .execute();
+  await db
+    .insertInto('account')
+    .values({
+      person_id: adminId,
+      username: 'bench-import-admin',
+      password_hash: await hashPassword(PASSWORD),
+      must_change_password: 0,
+      password_changed_at: now,
+    })
+    .execute();
+}
+
+/**
  * The real application on a fresh database holding only the organisation's top unit and one
  * administrator of it (nobody else: the import creates everything), listening on 127.0.0.1 and
  * logged in over HTTP; the three files go up as multipart, as the browser sends them.
@@ -270,55 +339,7 @@ async function throughApp(
   const db = createDb(join(dir, 'teamspiegel.sqlite'));
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
-    await migrateToLatest(db);
-    const now = new Date().toISOString();
-    const rootId = randomUUID();
-    await db
-      .insertInto('unit')
-      .values({
-        id: rootId,
-        parent_id: null,
-        ...files.root,
-        path: `/${rootId}/`,
-        archived_at: null,
-        created_at: now,
-      })
-      .execute();
-    const adminId = randomUUID();
-    await db
-      .insertInto('person')
-      .values({
-        id: adminId,
-        employee_number: 'BENCH-ADMIN',
-        given_name: 'Bench',
-        family_name: 'Beheerder',
-        email: 'bench-admin@politie.example',
-        language: 'nl',
-        deactivated_at: null,
-        created_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('role_assignment')
-      .values({
-        id: randomUUID(),
-        person_id: adminId,
-        role: 'admin',
-        unit_id: rootId,
-        created_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('account')
-      .values({
-        person_id: adminId,
-        username: 'bench-import-admin',
-        password_hash: await hashPassword(PASSWORD),
-        must_change_password: 0,
-        password_changed_at: now,
-      })
-      .execute();
-
+    await prepareImportDb(db, files);
     app = await buildApp({ db, config, clock: systemClock });
     const url = await listen(app);
     const jar = await logInOverHttp(url, config.publicOrigin, 'bench-import-admin', PASSWORD);
@@ -412,6 +433,123 @@ async function throughApp(
   }
 }
 
+/**
+ * The server's memory through an import: the real server (apps/api/src/server.ts) alone in a
+ * child process, as in server-memory.ts, on a database with only the top unit and its
+ * administrator; a dry run of the three files with one broken row each, the dry run of the
+ * fixed files, its apply and the same files again. VmRSS sampled every 100 ms, the peak of each
+ * step, and the kernel's high-water mark (VmHWM) at the end, so this process's memory (the
+ * files, the client) never counts. BENCH_SERVER_NODE_OPTIONS passes flags to the server only
+ * (`--max-old-space-size=...`).
+ */
+async function memoryInChild(files: ImportFiles, row: RowFn): Promise<void> {
+  const scenario = 'import: memory';
+  const dir = mkdtempSync(join(tmpdir(), 'teamspiegel-import-memory-'));
+  const config: Config = loadConfig(benchEnv(dir));
+  let child: ReturnType<typeof spawnServer> | undefined;
+  const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+  try {
+    const db = createDb(join(dir, 'teamspiegel.sqlite'));
+    await prepareImportDb(db, files);
+    await db.destroy();
+    const flags = serverNodeFlags();
+    row(scenario, 'server flags', flags.length ? flags.join(' ') : '(none)');
+    const port = await freePort();
+    child = spawnServer(dir, port, ['ignore', 'pipe', 'pipe']);
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHealth(url, child, { timeoutMs: 600_000, pollMs: 250, output: () => output });
+    const memory = new RssSampler(child.pid!);
+    const jar = await logInOverHttp(url, config.publicOrigin, 'bench-import-admin', PASSWORD);
+    const csrf = await fetch(`${url}/api/v1/auth/csrf`, { headers: { cookie: jar.header() } });
+    const { token } = (await csrf.json()) as { token: string };
+    const headers = { cookie: jar.header(), origin: config.publicOrigin, 'x-csrf-token': token };
+    const post = async (path: string, body: FormData | object): Promise<ImportRun> => {
+      const res = await fetch(`${url}/api/v1${path}`, {
+        method: 'POST',
+        headers:
+          body instanceof FormData ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body instanceof FormData ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${text.slice(0, 500)}`);
+      return JSON.parse(text) as ImportRun;
+    };
+    // One broken row per file (an empty required cell on its last line), as a first export
+    // often has: the plan still runs on everything else.
+    const broken = (csv: string) => {
+      const lines = csv.split('\r\n');
+      const at = lines.length - 2;
+      lines[at] = `;${lines[at]!.split(';').slice(1).join(';')}`;
+      return lines.join('\r\n');
+    };
+    const upload = (bad: boolean) => {
+      const form = new FormData();
+      for (const kind of ['units', 'people', 'memberships'] as const) {
+        const csv = bad ? broken(files[kind]) : files[kind];
+        form.append(kind, new Blob([csv], { type: 'text/csv' }), `${kind}.csv`);
+      }
+      return post('/imports', form);
+    };
+    const step = async (name: string, work: () => Promise<string>) => {
+      memory.phase();
+      const t = performance.now();
+      const what = await work();
+      row(
+        scenario,
+        `${name}: peak RSS`,
+        mb(memory.phasePeak()),
+        `${what}; ${seconds(performance.now() - t)}`,
+      );
+    };
+    await step('before import', async () => {
+      await new Promise((r) => setTimeout(r, 2000));
+      return 'logged in, 2 s idle';
+    });
+    await step('dry run, broken files', async () => {
+      const run = await upload(true);
+      return `${run.rejected.total} rejected`;
+    });
+    let dryId = '';
+    await step('dry run', async () => {
+      const run = await upload(false);
+      dryId = run.id;
+      return `${changeTotal(run.summary).toLocaleString('en')} changes, ${run.rejected.total} rejected`;
+    });
+    await step('apply', async () => {
+      const run = await post(`/imports/${dryId}/apply`, {});
+      if (run.state !== 'applied') throw new Error(`apply ended in ${run.state}`);
+      return run.state;
+    });
+    await step('again', async () => {
+      const run = await upload(false);
+      return `${changeTotal(run.summary)} changes`;
+    });
+    await step('again, second time', async () => {
+      const run = await upload(false);
+      return `${changeTotal(run.summary)} changes`;
+    });
+    const hwm = memory.stop();
+    row(
+      scenario,
+      'server VmHWM over the whole import',
+      mb(hwm),
+      `${met(hwm < MEMORY_BUDGET_MB * 1024 * 1024)} (< ${MEMORY_BUDGET_MB} MB resident)`,
+    );
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((res) => child!.once('exit', res));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function changeTotal(s: ImportSummary): number {
   return (
     s.units.create +
@@ -456,16 +594,19 @@ export async function runImport(options: ImportBenchOptions): Promise<Row[]> {
     `units ${files.rows.units} (${mb(files.units)} MB), people ${files.rows.people} (${mb(files.people)} MB), memberships ${files.rows.memberships} (${mb(files.memberships)} MB)`,
   );
 
-  const raw = await rawImportFloor(files);
-  row(
-    'import: raw',
-    'csv-parse + one prepared INSERT per table, one transaction',
-    seconds(raw.ms),
-    perSecond(raw.rows, raw.ms),
-  );
-  if (options.scenarios.some((name) => name !== 'import: raw')) {
-    await throughApp(files, total, raw, row);
+  if (options.scenarios.some((name) => name !== 'import: memory')) {
+    const raw = await rawImportFloor(files);
+    row(
+      'import: raw',
+      'csv-parse + one prepared INSERT per table, one transaction',
+      seconds(raw.ms),
+      perSecond(raw.rows, raw.ms),
+    );
+    if (options.scenarios.some((name) => name !== 'import: raw' && name !== 'import: memory')) {
+      await throughApp(files, total, raw, row);
+    }
   }
+  if (options.scenarios.includes('import: memory')) await memoryInChild(files, row);
   return rows;
 }
 

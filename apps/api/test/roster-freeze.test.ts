@@ -469,18 +469,37 @@ freeze('four eyes: a person the proposer made cannot approve for them', async ()
 
   // A new person, a login and the administrator role at the root, all by the proposer.
   const puppet = await loginMadeBy(admin, (await newPerson()).id, 'NL');
-  expectRefused(await approve(puppet, change.id), 409, 'four_eyes_required');
+  expectRefused(await approve(puppet, change.id), 409, 'four_eyes_related');
 
   // An administrator who had no login, given one by the proposer, is taken over the same way.
   const takenOver = await loginMadeBy(admin, await adminWithoutLogin('NL'), null);
-  expectRefused(await approve(takenOver, change.id), 409, 'four_eyes_required');
+  expectRefused(await approve(takenOver, change.id), 409, 'four_eyes_related');
 
   // Either way round: what a person the approver made proposes, the approver cannot approve.
   const second2 = await loginMadeBy(second, (await newPerson(second)).id, 'NL');
   const theirs = await endOfFirstMember(second2);
-  expectRefused(await approve(second, theirs.id), 409, 'four_eyes_required');
+  expectRefused(await approve(second, theirs.id), 409, 'four_eyes_related');
 
   assert.is(await tableSnapshot(t.db, 'membership'), memberships, 'nothing applied');
+  // Each reader is told whether they may approve, and why not, in the list and the detail.
+  const seenBy = async (b: Browser, id: string) => {
+    const detail = (await b.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>();
+    const list = (
+      await b.get('/api/v1/roster-changes?state=pending&pageSize=100')
+    ).json<RosterChangePage>();
+    const listed = list.items.find((c) => c.id === id);
+    assert.equal(
+      [listed?.canApprove, listed?.approvalBlock],
+      [detail.canApprove, detail.approvalBlock],
+      'the list and the detail agree',
+    );
+    return [detail.canApprove, detail.approvalBlock];
+  };
+  assert.equal(await seenBy(admin, change.id), [false, 'own_proposal']);
+  assert.equal(await seenBy(puppet, change.id), [false, 'related']);
+  assert.equal(await seenBy(takenOver, change.id), [false, 'related']);
+  assert.equal(await seenBy(second, theirs.id), [false, 'related']);
+  assert.equal(await seenBy(second, change.id), [true, null]);
   for (const id of [change.id, theirs.id]) {
     assert.is(
       (await second.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>().state,
@@ -528,8 +547,12 @@ freeze('an import is approved only by an administrator of the whole organisation
   );
   // The district's administrator sees it (it names a unit of theirs) but cannot approve it.
   expectRefused(await approve(district, id), 403, 'forbidden');
+  // The screen is told so and offers no approval to them.
+  const seen = (await district.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>();
+  assert.equal([seen.canApprove, seen.approvalBlock], [false, 'out_of_scope']);
   const still = (await second.get(`/api/v1/roster-changes/${id}`)).json<RosterChange>();
   assert.is(still.state, 'pending');
+  assert.equal([still.canApprove, still.approvalBlock], [true, null]);
   const rejected = await second.post(`/api/v1/roster-changes/${id}/reject`, {});
   assert.is(rejected.statusCode, 200, rejected.body);
 });

@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'content_pack_invalid',
   // --- issue 6: roster freeze ---
   'four_eyes_required',
+  'four_eyes_related',
   'roster_change_not_pending',
   'roster_change_failed',
   // --- issue 6: import ---

@@ -27,6 +27,14 @@ export const ROSTER_CHANGE_STATES = [
 ] as const;
 export type RosterChangeState = (typeof ROSTER_CHANGE_STATES)[number];
 
+/**
+ * Why the reader may not approve a change: it is decided already, it is their own proposal, they
+ * and the proposer made one another's person, account or administrator role (their approval
+ * would not be a second pair of eyes), or it reaches beyond where they manage the organisation.
+ */
+export const APPROVAL_BLOCKS = ['not_pending', 'own_proposal', 'related', 'out_of_scope'] as const;
+export type ApprovalBlock = (typeof APPROVAL_BLOCKS)[number];
+
 export const RosterChange = Type.Object(
   {
     id: Id,
@@ -49,6 +57,9 @@ export const RosterChange = Type.Object(
     decisionNote: Type.Union([Type.String(), Type.Null()]),
     /** Why an approved change could no longer be applied. */
     failure: Type.Union([Type.String(), Type.Null()]),
+    /** Whether the reader may approve it now; when not, `approvalBlock` says why. */
+    canApprove: Type.Boolean(),
+    approvalBlock: Type.Union([Type.Enum(APPROVAL_BLOCKS), Type.Null()]),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import type { RosterChangeKind } from '@teamspiegel/contracts';
+import type { ApprovalBlock, RosterChangeKind } from '@teamspiegel/contracts';
 import { isInScope, ROLE_PERMISSIONS } from '@teamspiegel/core';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
 import { conflict, forbidden } from '../errors.ts';
@@ -25,29 +25,46 @@ const APPROVING_ROLES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Whether one of the two made the other: created their person, created their account (whose
- * temporary password came back to the maker) or granted them a role that approves changes.
- * Either way round: a proposer approving through a person they made is one pair of eyes, and
- * so is an administrator approving what a person they made proposed.
+ * Of `others`, those with whom `person` is made one of the other: either created the other's
+ * person, created their account (whose temporary password came back to the maker) or granted
+ * them a role that approves changes. Either way round: a proposer approving through a person
+ * they made is one pair of eyes, and so is an administrator approving what a person they made
+ * proposed. The operator's command line (actor: none) makes no one related to anyone.
  */
-export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boolean> {
+export async function relatedAmong(
+  db: Db,
+  person: string,
+  others: readonly string[],
+): Promise<Set<string>> {
+  const ids = [...new Set(others)].filter((id) => id !== person);
+  if (!ids.length) return new Set();
   const rows = await db
     .selectFrom('audit_event')
-    .select(['action', 'details'])
+    .select(['action', 'details', 'actor_person_id', 'target_id'])
     .where('target_type', '=', 'person')
     .where('action', 'in', [...MAKING_ACTIONS])
     .where((eb) =>
       eb.or([
-        eb.and([eb('actor_person_id', '=', a), eb('target_id', '=', b)]),
-        eb.and([eb('actor_person_id', '=', b), eb('target_id', '=', a)]),
+        eb.and([eb('actor_person_id', '=', person), eb('target_id', 'in', ids)]),
+        eb.and([eb('actor_person_id', 'in', ids), eb('target_id', '=', person)]),
       ]),
     )
     .execute();
-  return rows.some((row) => {
-    if (row.action !== 'role.assigned') return true;
-    const { role } = JSON.parse(row.details) as { role?: string };
-    return role !== undefined && APPROVING_ROLES.has(role);
-  });
+  const related = new Set<string>();
+  for (const row of rows) {
+    if (row.action === 'role.assigned') {
+      const { role } = JSON.parse(row.details) as { role?: string };
+      if (role === undefined || !APPROVING_ROLES.has(role)) continue;
+    }
+    const other = row.actor_person_id === person ? row.target_id : row.actor_person_id;
+    if (other) related.add(other);
+  }
+  return related;
+}
+
+/** Whether one of the two made the other (see relatedAmong). */
+export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boolean> {
+  return (await relatedAmong(db, a, [b])).has(b);
 }
 
 /**
@@ -79,27 +96,64 @@ async function reachOf(db: Db, row: RosterChangeRow, today: string): Promise<str
   return [...memberships, ...roles].map((r) => r.path);
 }
 
+export interface Approver {
+  personId: string;
+  /** Where the approver holds org:manage. */
+  scope: readonly string[];
+}
+
+/**
+ * Why `approver` may not approve a change, or null when they may: it is decided already, it is
+ * their own proposal, one of the two made the other (a sock puppet is one administrator with two
+ * logins), or it reaches beyond their org:manage scope. `related` may be given when known for a
+ * whole list (relatedAmong); otherwise it is read here.
+ */
+export async function approvalBlockOf(
+  db: Db,
+  row: RosterChangeRow,
+  approver: Approver,
+  today: string,
+  related?: ReadonlySet<string>,
+): Promise<ApprovalBlock | null> {
+  if (row.state !== 'pending') return 'not_pending';
+  if (row.proposed_by === approver.personId) return 'own_proposal';
+  const made = related
+    ? related.has(row.proposed_by)
+    : await oneMadeTheOther(db, row.proposed_by, approver.personId);
+  if (made) return 'related';
+  const reach = await reachOf(db, row, today);
+  if (!reach.every((path) => isInScope(approver.scope, path))) return 'out_of_scope';
+  return null;
+}
+
 /**
  * Four eyes, checked before anything of an approval is applied: the approver is not the
- * proposer nor one of the two made the other (a sock puppet is one administrator with two
- * logins), and the approver holds org:manage over all the change reaches. Residual: two
- * persons made by a third administrator are not seen as one; the audit log shows all of it.
+ * proposer nor one of the two made the other, and the approver holds org:manage over all the
+ * change reaches. Residual: two persons made by a third administrator are not seen as one; the
+ * audit log shows all of it. Administrators the operator made with the command line are made by
+ * no administrator, so two of them approve each other's changes (docs/operations.md).
  */
 export async function assertMayApprove(
   db: Db,
   row: RosterChangeRow,
-  approver: { personId: string; scope: readonly string[] },
+  approver: Approver,
   today: string,
 ): Promise<void> {
-  if (
-    row.proposed_by === approver.personId ||
-    (await oneMadeTheOther(db, row.proposed_by, approver.personId))
-  ) {
+  const block = await approvalBlockOf(db, row, approver, today);
+  if (block === 'not_pending') {
+    throw conflict('roster_change_not_pending', 'This change has already been decided.');
+  }
+  if (block === 'own_proposal') {
     throw conflict(
       'four_eyes_required',
-      'A second administrator must approve this change: not its proposer, nor anyone whose person, account or administrator role one of the two created for the other.',
+      'A second administrator must approve this change: you cannot approve your own proposal.',
     );
   }
-  const reach = await reachOf(db, row, today);
-  if (!reach.every((path) => isInScope(approver.scope, path))) throw forbidden();
+  if (block === 'related') {
+    throw conflict(
+      'four_eyes_related',
+      "You and the proposer made one another's account or administrator role, so your approval would not be a second pair of eyes. Another administrator, or one appointed by the operator, must approve.",
+    );
+  }
+  if (block === 'out_of_scope') throw forbidden();
 }

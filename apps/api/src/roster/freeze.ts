@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { RosterChange, RosterChangeKind, RosterChangeState } from '@teamspiegel/contracts';
+import type {
+  ApprovalBlock,
+  RosterChange,
+  RosterChangeKind,
+  RosterChangeState,
+} from '@teamspiegel/contracts';
 import { FREEZE_WINDOW_MAXIMUM_DAYS, organisationOf } from '@teamspiegel/core';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { addDays } from '../collection/waves.repository.ts';
 import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
+import { approvalBlockOf, relatedAmong, type Approver } from './four-eyes.ts';
 
 /**
  * Roster freeze (anonymity.md 4.1, A11 and A12). From the freeze window before a wave opens
@@ -244,7 +250,7 @@ async function factsOf(db: Db, rows: readonly ChangeRow[]): Promise<Map<string, 
   return facts;
 }
 
-function toDto(r: ChangeRow, facts: Facts): RosterChange {
+function toDto(r: ChangeRow, facts: Facts, approvalBlock: ApprovalBlock | null): RosterChange {
   return {
     id: r.id,
     kind: r.kind as RosterChangeKind,
@@ -260,16 +266,30 @@ function toDto(r: ChangeRow, facts: Facts): RosterChange {
     decidedAt: r.decided_at,
     decisionNote: r.decision_note,
     failure: r.failure,
+    canApprove: approvalBlock === null,
+    approvalBlock,
   };
 }
 
-/** Changes as the API shows them, with the facts the screen words them from. */
+/**
+ * Changes as the API shows them to `reader`, with the facts the screen words them from and
+ * whether the reader may approve each (the screen offers approval only then, and says why not).
+ */
 export async function rosterChangeDtos(
   db: Db,
   rows: readonly ChangeRow[],
+  reader: Approver,
+  today: string,
 ): Promise<RosterChange[]> {
   const facts = await factsOf(db, rows);
-  return rows.map((r) => toDto(r, facts.get(r.id) ?? {}));
+  const pending = rows.filter((r) => r.state === 'pending');
+  const related = await relatedAmong(
+    db,
+    reader.personId,
+    pending.map((r) => r.proposed_by),
+  );
+  const blocks = await Promise.all(rows.map((r) => approvalBlockOf(db, r, reader, today, related)));
+  return rows.map((r, i) => toDto(r, facts.get(r.id) ?? {}, blocks[i]!));
 }
 
 /** Changes with the names of their proposer and decider. */
@@ -285,7 +305,12 @@ export function rosterChangesQuery(db: Db) {
     ]);
 }
 
-export async function findRosterChange(db: Db, id: string): Promise<RosterChange | undefined> {
+export async function findRosterChange(
+  db: Db,
+  id: string,
+  reader: Approver,
+  today: string,
+): Promise<RosterChange | undefined> {
   const row = await rosterChangesQuery(db).where('roster_change.id', '=', id).executeTakeFirst();
-  return row && (await rosterChangeDtos(db, [row]))[0];
+  return row && (await rosterChangeDtos(db, [row], reader, today))[0];
 }

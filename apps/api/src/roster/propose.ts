@@ -1,5 +1,6 @@
 import type { RosterChangePending } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
+import { dateOf } from '../clock.ts';
 import { findRosterChange, isFrozen, proposeRosterChange, type RosterProposal } from './freeze.ts';
 
 class DryRun extends Error {}
@@ -28,7 +29,13 @@ export async function propose(
   const id = await db
     .transaction()
     .execute((trx) => proposeRosterChange(trx, { ...p, proposedBy: ctx.actorId, at: ctx.now }));
-  const change = await findRosterChange(db, id);
+  // Shown to its proposer, who cannot approve it (own_proposal comes before any scope check).
+  const change = await findRosterChange(
+    db,
+    id,
+    { personId: ctx.actorId, scope: [] },
+    dateOf(ctx.now),
+  );
   return { status: 'pending_approval', change: change! };
 }
 

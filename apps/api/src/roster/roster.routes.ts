@@ -114,6 +114,15 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     });
   }
 
+  /** A change as `actor` sees it, with whether they may approve it. */
+  const shown = async (id: string, actor: Actor) =>
+    (await findRosterChange(
+      db,
+      id,
+      { personId: actor.personId, scope: scopeOf(actor.grants, 'org:manage') },
+      dateOf(clock.now()),
+    ))!;
+
   const notPending = () =>
     conflict('roster_change_not_pending', 'This change has already been decided.');
 
@@ -128,7 +137,8 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
     },
     async (request) => {
       const { state, page = 1, pageSize = 25 } = request.query;
-      const scope = scopeOf(actorOf(request).grants, 'org:manage');
+      const actor = actorOf(request);
+      const scope = scopeOf(actor.grants, 'org:manage');
       const organisations = [...new Set(scope.map(organisationOf))];
       if (!organisations.length) return { items: [], total: 0, page, pageSize };
       let query = rosterChangesQuery(db).where(
@@ -144,7 +154,12 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const paths = await unitPaths(db, rows);
       const visible = rows.filter((row) => changeInScope(scope, row, paths));
       return {
-        items: await rosterChangeDtos(db, visible.slice((page - 1) * pageSize, page * pageSize)),
+        items: await rosterChangeDtos(
+          db,
+          visible.slice((page - 1) * pageSize, page * pageSize),
+          { personId: actor.personId, scope },
+          dateOf(clock.now()),
+        ),
         total: visible.length,
         page,
         pageSize,
@@ -159,8 +174,9 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       schema: { params: ChangeParams, response: { 200: RosterChange, ...errorResponses } },
     },
     async (request) => {
-      const row = await changeInActorScope(actorOf(request), request.params.changeId);
-      return (await findRosterChange(db, row.id))!;
+      const actor = actorOf(request);
+      const row = await changeInActorScope(actor, request.params.changeId);
+      return shown(row.id, actor);
     },
   );
 
@@ -223,7 +239,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
           `This change can no longer be applied (${error.message}) and is marked as failed.`,
         );
       }
-      return (await findRosterChange(db, row.id))!;
+      return shown(row.id, actor);
     },
   );
 
@@ -242,7 +258,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       const row = await changeInActorScope(actor, request.params.changeId);
       if (row.state !== 'pending') throw notPending();
       await decide(row, actor, 'rejected', request.body.note ?? null);
-      return (await findRosterChange(db, row.id))!;
+      return shown(row.id, actor);
     },
   );
 
@@ -263,7 +279,7 @@ export function rosterRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock 
       if (row.proposed_by !== actor.personId) throw forbidden();
       if (row.state !== 'pending') throw notPending();
       await decide(row, actor, 'withdrawn', request.body.note ?? null);
-      return (await findRosterChange(db, row.id))!;
+      return shown(row.id, actor);
     },
   );
 }
