@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, Instant, Page, PagingQuery } from './common.ts';
+import { UnitKindSchema } from './org.ts';
 
 /**
  * HR import (journey 4): org units, people and dated memberships from the CSV files an HR system
@@ -21,7 +22,10 @@ export const IMPORT_RUN_STATES = [
 export type ImportRunState = (typeof IMPORT_RUN_STATES)[number];
 export const ImportRunStateSchema = Type.Enum(IMPORT_RUN_STATES);
 
-/** Why a row was rejected. The `reason` text beside it says it in words, with the values involved. */
+/**
+ * Why a row was rejected. The `reason` text beside it says it in English words with the values
+ * involved (for logs and API clients); a screen words the code with its params in its own language.
+ */
 export const IMPORT_REJECTION_CODES = [
   'missing_field',
   'unknown_kind',
@@ -48,9 +52,36 @@ export const IMPORT_REJECTION_CODES = [
   'other_organisation',
   'inactive_person',
   'archived_unit',
+  /** A membership of a person whose row in the people file was rejected (params.lines). */
+  'person_rejected',
+  /** A membership in a unit whose row in the units file was rejected (params.lines). */
+  'unit_rejected',
 ] as const;
 export type ImportRejectionCode = (typeof IMPORT_REJECTION_CODES)[number];
 export const ImportRejectionCodeSchema = Type.Enum(IMPORT_REJECTION_CODES);
+
+/**
+ * Value-free facts about a rejection, for a screen to word it in its own language: never a cell
+ * value of the row (those stay in the English text and in rejected.csv).
+ */
+export const ImportRejectionParams = Type.Object(
+  {
+    /**
+     * The other lines involved: the other rows with the same key (duplicates), the row it overlaps,
+     * or the rejected row of the person or unit it names (in `inFile`).
+     */
+    lines: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+    /** The file `lines` are in, when it is another file than the rejected row's. */
+    inFile: Type.Optional(ImportFileKindSchema),
+    /** too_long: the most characters the column holds. */
+    maxLength: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** kind_not_allowed: the row's unit kind and the kind of its parent. */
+    kind: Type.Optional(UnitKindSchema),
+    parentKind: Type.Optional(UnitKindSchema),
+  },
+  { additionalProperties: false },
+);
+export type ImportRejectionParams = Static<typeof ImportRejectionParams>;
 
 export const ImportFile = Type.Object(
   {
@@ -94,7 +125,12 @@ export const ImportRejectedRow = Type.Object(
     /** Line number in the file as an editor shows it: the header is line 1. */
     line: Type.Integer({ minimum: 1 }),
     reason: Type.Object(
-      { code: ImportRejectionCodeSchema, text: Type.String() },
+      {
+        code: ImportRejectionCodeSchema,
+        /** English, with the row's values: for logs and API clients, not for a translated screen. */
+        text: Type.String(),
+        params: Type.Optional(ImportRejectionParams),
+      },
       { additionalProperties: false },
     ),
     /** The column (as named in the file's header) the reason is about, when it is about one. */
@@ -250,6 +286,16 @@ export type ImportChangesQuery = Static<typeof ImportChangesQuery>;
 
 export const ImportChangesPage = Page(ImportChange);
 export type ImportChangesPage = Static<typeof ImportChangesPage>;
+
+/**
+ * Which file's rejected rows to download, in that file's own columns (then line and reason), so
+ * HR can correct them and upload the same shape again. Without it: the first file with any.
+ */
+export const RejectedCsvQuery = Type.Object(
+  { file: Type.Optional(ImportFileKindSchema) },
+  { additionalProperties: false },
+);
+export type RejectedCsvQuery = Static<typeof RejectedCsvQuery>;
 
 export const ApplyImportBody = Type.Object(
   { acceptValidPart: Type.Optional(Type.Boolean()) },

@@ -145,7 +145,8 @@ plan('an empty organisation gets every unit, person and membership of the files'
   const p = planImport({ snapshot: emptyOrg(), input: baseInput(), today: TODAY });
   assert.equal(p.rejected, []);
   assert.equal(p.summary, {
-    units: { create: 4, change: 0, move: 0, archive: 0, unchanged: 0 },
+    // The root's own row is counted unchanged: the counts add up to the file's rows.
+    units: { create: 4, change: 0, move: 0, archive: 0, unchanged: 1 },
     people: { create: 3, change: 0, deactivate: 0, unchanged: 0 },
     memberships: { add: 3, end: 0, change: 0, unchanged: 0 },
   });
@@ -162,7 +163,7 @@ plan('the same files twice plan nothing the second time', () => {
   );
   const again = planImport({ snapshot: first, input: baseInput(), today: TODAY });
   assert.equal(again.changes, []);
-  assert.equal(again.summary.units, { create: 0, change: 0, move: 0, archive: 0, unchanged: 4 });
+  assert.equal(again.summary.units, { create: 0, change: 0, move: 0, archive: 0, unchanged: 5 });
   assert.equal(again.summary.people.unchanged, 3);
   assert.equal(again.summary.memberships.unchanged, 3);
 });
@@ -277,7 +278,7 @@ plan('every kind of rejected row is named with its line', () => {
     'people:4:duplicate_employee_number',
     'memberships:3:unknown_team',
     'memberships:4:lead_of_unknown_team',
-    'memberships:5:unknown_person',
+    'memberships:5:person_rejected',
     'memberships:6:unknown_person',
     'memberships:7:membership_overlap',
   ]);
@@ -457,6 +458,63 @@ plan('planned in steps, a large import pauses many times and plans exactly the s
   }
   assert.ok(pauses >= 10, `paused ${pauses} times`);
   assert.equal(step.value, planImport({ snapshot: emptyOrg(), input, today: TODAY }));
+});
+
+plan('the units counts add up to the rows of the units file, the root row included', () => {
+  const input = baseInput();
+  const p = planImport({ snapshot: emptyOrg(), input, today: TODAY });
+  const u = p.summary.units;
+  const counted = u.create + u.change + u.move + u.unchanged + p.rejected.length;
+  assert.is(counted, input.units.length);
+  assert.ok(
+    input.units.some((r) => r.code === 'C'),
+    'the file lists the root',
+  );
+});
+
+plan('a membership of a person whose row was rejected says so and gives that row', () => {
+  const input: ImportInput = {
+    people: [person(2, '1'), person(3, '2'), person(101, '2')],
+    memberships: [member(2, '1', 'C'), member(3, '2', 'C')],
+  };
+  const p = planImport({ snapshot: emptyOrg(), input, today: TODAY });
+  const dup = p.rejected.filter((r) => r.code === 'duplicate_employee_number');
+  assert.equal(
+    dup.map((r) => [r.line, r.params]),
+    [
+      [3, { lines: [101] }],
+      [101, { lines: [3] }],
+    ],
+  );
+  const ms = p.rejected.find((r) => r.file === 'memberships')!;
+  assert.is(ms.line, 3);
+  assert.is(ms.code, 'person_rejected', 'the number is known: its row was rejected');
+  assert.equal(ms.params, { lines: [3, 101], inFile: 'people' });
+  assert.is(ms.field, 'employee_number', 'the plan names the field; the server, its header');
+  assert.is(ms.column, undefined);
+});
+
+plan('a person rejected while reading is named by line in the memberships rejection', () => {
+  const p = planImport({
+    snapshot: emptyOrg(),
+    input: { people: [person(2, '1')], memberships: [member(2, '7', 'C')] },
+    today: TODAY,
+    readRejections: [{ file: 'people', line: 5, code: 'formula_cell', text: 'formula', key: '7' }],
+  });
+  const ms = p.rejected.find((r) => r.file === 'memberships')!;
+  assert.is(ms.code, 'person_rejected');
+  assert.equal(ms.params, { lines: [5], inFile: 'people' });
+});
+
+plan('a kind not allowed names both kinds as codes, not in words', () => {
+  const p = planImport({
+    snapshot: emptyOrg(),
+    input: { units: [unit(2, 'T1', 'Team', 'team', 'C'), unit(3, 'D1', 'D', 'district', 'T1')] },
+    today: TODAY,
+  });
+  const r = p.rejected.find((x) => x.code === 'kind_not_allowed')!;
+  assert.equal(r.params, { kind: 'district', parentKind: 'team' });
+  assert.is(r.field, 'kind');
 });
 
 plan.run();

@@ -215,5 +215,51 @@ rows('language defaults to Dutch when the column is empty', () => {
 });
 
 dates.run();
+rows(
+  'a formula cell names its column as the file header does, and too long gives the limit',
+  () => {
+    const h = mapHeader('people', [
+      'Personeelsnummer',
+      'Voornaam',
+      'Achternaam',
+      'E-mail',
+      'Notitie',
+    ]);
+    const r = readPersonRow(h, { line: 3, cells: ['P1', '=1+1', 'Jansen', 'a@b.nl', 'x'] });
+    assert.ok(!r.ok && r.rejection.column === 'Voornaam', JSON.stringify(r));
+    const unread = readPersonRow(h, { line: 4, cells: ['P1', 'Anna', 'Jansen', 'a@b.nl', '@x'] });
+    assert.ok(
+      !unread.ok && unread.rejection.column === 'Notitie',
+      'a column the import does not read',
+    );
+    const long = readPersonRow(h, { line: 5, cells: ['P1', 'x'.repeat(101), 'J', 'a@b.nl'] });
+    assert.ok(!long.ok && long.rejection.code === 'too_long');
+    if (!long.ok) {
+      assert.equal(long.rejection.params, { maxLength: 100 });
+      assert.is(long.rejection.column, 'Voornaam');
+    }
+  },
+);
+
+header(
+  'the columns of a rejected-rows CSV (line, reason, regel, reden) are ignored on upload',
+  () => {
+    for (const extra of [
+      ['line', 'reason'],
+      ['regel', 'reden'],
+    ]) {
+      const m = mapHeader('memberships', [
+        'Personeelsnummer',
+        'Eenheidscode',
+        'Rol',
+        'Begindatum',
+        ...extra,
+      ]);
+      assert.equal(m.missing, []);
+      assert.equal(Object.values(m.index).sort(), [0, 1, 2, 3]);
+    }
+  },
+);
+
 header.run();
 rows.run();

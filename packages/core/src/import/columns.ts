@@ -58,6 +58,8 @@ export interface HeaderMap<K extends ImportFileKind> {
   names: Partial<Record<ImportField<K>, string>>;
   /** Required fields with no column, by their English name. */
   missing: ImportField<K>[];
+  /** Every header cell as written in the file (trimmed), read or not: names a column in messages. */
+  cells: string[];
 }
 
 /** Maps a header row to fields; the first column that matches a field wins. */
@@ -85,6 +87,7 @@ export function mapHeader<K extends ImportFileKind>(
     index: index as HeaderMap<K>['index'],
     names: names as HeaderMap<K>['names'],
     missing: missing as ImportField<K>[],
+    cells: header.map((cell) => cell.replace(/^\uFEFF/, '').trim()),
   };
 }
 

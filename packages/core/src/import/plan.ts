@@ -165,6 +165,7 @@ function rejectDuplicates<T extends { line: number }>(
         line: row.line,
         code,
         text: `${what(row)} also occurs on line ${others.join(', ')}.`,
+        params: { lines: others },
       });
     }
   }
@@ -238,11 +239,25 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
   const protectedNumbers = new Set<string>();
   const protectedPairs = new Set<string>();
   const pair = membershipPairKey;
+  /** Lines of rejected rows per unit code and per employee number, for the rows that name them. */
+  const rejectedUnitLines = new Map<string, number[]>();
+  const rejectedPersonLines = new Map<string, number[]>();
+  const noteLine = (map: Map<string, number[]>, key: string, line: number) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [line]);
+    else if (!list.includes(line)) list.push(line);
+  };
   for (const { key, pairKey, ...r } of opts.readRejections ?? []) {
     if (++tick % ROWS_PER_STEP === 0) yield;
     reject(r);
-    if (r.file === 'units' && key) protectedUnitCodes.add(key);
-    if (r.file === 'people' && key) protectedNumbers.add(key);
+    if (r.file === 'units' && key) {
+      protectedUnitCodes.add(key);
+      noteLine(rejectedUnitLines, key, r.line);
+    }
+    if (r.file === 'people' && key) {
+      protectedNumbers.add(key);
+      noteLine(rejectedPersonLines, key, r.line);
+    }
     if (r.file === 'memberships' && pairKey) protectedPairs.add(pairKey);
   }
 
@@ -252,10 +267,24 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
   const rejectedUnitCodes = new Set<string>();
   const archivedUnitIds = new Set<string>();
   if (input.units) {
-    const rejectUnit = (row: UnitRow, code: Rejection['code'], text: string, column?: string) => {
+    const rejectUnit = (
+      row: UnitRow,
+      code: Rejection['code'],
+      text: string,
+      field?: string,
+      params?: Rejection['params'],
+    ) => {
       rejectedUnitCodes.add(row.code);
       protectedUnitCodes.add(row.code);
-      reject({ file: 'units', line: row.line, code, text, ...(column && { column }) });
+      noteLine(rejectedUnitLines, row.code, row.line);
+      reject({
+        file: 'units',
+        line: row.line,
+        code,
+        text,
+        ...(params && { params }),
+        ...(field && { field }),
+      });
     };
     let rows = rejectDuplicates(
       input.units,
@@ -272,6 +301,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       if (!keptUnitRows.has(r)) {
         rejectedUnitCodes.add(r.code);
         protectedUnitCodes.add(r.code);
+        noteLine(rejectedUnitLines, r.code, r.line);
       }
     rows = rows.filter((row) => {
       if (snapshot.foreignUnitCodes.has(row.code)) {
@@ -289,7 +319,8 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
             'root_mismatch',
             `${row.code} is the organisation's root (${root.name}, ${root.kind}, no parent); an import does not change it.`,
           );
-        }
+          // The root as it is: counted unchanged, so the counts add up to the file's rows.
+        } else summary.units.unchanged++;
         return false;
       }
       if (row.parentCode === null) {
@@ -406,6 +437,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
             'kind_not_allowed',
             `A ${r.kind} may not sit under a ${parent.kind} (${parent.code}).`,
             'kind',
+            { kind: r.kind, parentKind: parent.kind },
           );
           rejectSubtree(r);
           continue;
@@ -521,6 +553,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
     const rejectPerson = (row: PersonRow, code: Rejection['code'], text: string) => {
       rejectedNumbers.add(row.employeeNumber);
       protectedNumbers.add(row.employeeNumber);
+      noteLine(rejectedPersonLines, row.employeeNumber, row.line);
       reject({ file: 'people', line: row.line, code, text });
     };
     let rows = rejectDuplicates(
@@ -536,6 +569,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       if (!keptPersonRows.has(r)) {
         rejectedNumbers.add(r.employeeNumber);
         protectedNumbers.add(r.employeeNumber);
+        noteLine(rejectedPersonLines, r.employeeNumber, r.line);
       }
     rows = rows.filter((row) => {
       const existing = peopleByNumber.get(row.employeeNumber);
@@ -631,7 +665,12 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
     const p = peopleById.get(id);
     return p ? `${p.givenName} ${p.familyName}` : id;
   };
-  const endMembership = (m: SnapshotMembership, leftOn: string, why: string) => {
+  /** Why a membership ends, as a code a screen words: the `reason` field of the change. */
+  const endMembership = (
+    m: SnapshotMembership,
+    leftOn: string,
+    why: 'not_in_file' | 'person_deactivated' | 'unit_archived',
+  ) => {
     handled.add(m.id);
     touched.add(m.unitId);
     if (leftOn <= m.joinedOn) ops.deleteMemberships.push(m.id);
@@ -660,10 +699,18 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       row: MembershipRow,
       code: Rejection['code'],
       text: string,
-      column?: string,
+      field?: string,
+      params?: Rejection['params'],
     ) => {
       protectedPairs.add(pair(row.employeeNumber, row.unitCode));
-      reject({ file: 'memberships', line: row.line, code, text, ...(column && { column }) });
+      reject({
+        file: 'memberships',
+        line: row.line,
+        code,
+        text,
+        ...(params && { params }),
+        ...(field && { field }),
+      });
     };
     const rows = rejectDuplicates(
       input.memberships,
@@ -690,14 +737,17 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       const person = finalPeople.get(row.employeeNumber);
       if (!person) {
         const known = peopleByNumber.get(row.employeeNumber);
-        if (rejectedNumbers.has(row.employeeNumber) || protectedNumbers.has(row.employeeNumber))
+        if (rejectedNumbers.has(row.employeeNumber) || protectedNumbers.has(row.employeeNumber)) {
+          // The number is known: its person's row was rejected, so this row cannot be placed.
+          const lines = (rejectedPersonLines.get(row.employeeNumber) ?? []).sort((a, b) => a - b);
           rejectMembership(
             row,
-            'unknown_person',
-            `The row of ${row.employeeNumber} in the people file was rejected.`,
+            'person_rejected',
+            `The row of ${row.employeeNumber} in the people file was rejected${lines.length ? ` (line ${lines.join(', ')})` : ''}.`,
             'employee_number',
+            lines.length ? { lines, inFile: 'people' } : undefined,
           );
-        else if (input.people)
+        } else if (input.people)
           rejectMembership(
             row,
             'unknown_person',
@@ -730,14 +780,16 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       const unit = finalUnits.get(row.unitCode);
       if (!unit) {
         const existing = unitsByCode.get(row.unitCode);
-        if (rejectedUnitCodes.has(row.unitCode))
+        if (rejectedUnitCodes.has(row.unitCode) || rejectedUnitLines.has(row.unitCode)) {
+          const lines = (rejectedUnitLines.get(row.unitCode) ?? []).sort((a, b) => a - b);
           rejectMembership(
             row,
-            'unknown_team',
-            `The row of unit ${row.unitCode} in the units file was rejected.`,
+            'unit_rejected',
+            `The row of unit ${row.unitCode} in the units file was rejected${lines.length ? ` (line ${lines.join(', ')})` : ''}.`,
             'unit_code',
+            lines.length ? { lines, inFile: 'units' } : undefined,
           );
-        else if (snapshot.foreignUnitCodes.has(row.unitCode))
+        } else if (snapshot.foreignUnitCodes.has(row.unitCode))
           rejectMembership(
             row,
             'other_organisation',
@@ -821,6 +873,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
           'membership_overlap',
           `Overlaps the membership of ${r.employeeNumber} in ${r.unitCode} on line ${clash.line}.`,
           'start',
+          { lines: [clash.line] },
         );
         continue;
       }
@@ -920,7 +973,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
         handled.add(m.id);
         continue;
       }
-      endMembership(m, leftOn, 'not in the memberships file');
+      endMembership(m, leftOn, 'not_in_file');
       if (addedTo.has(person.employeeNumber)) {
         const list = movedFrom.get(person.employeeNumber);
         if (list) list.push(unitName(m.unitId));
@@ -944,8 +997,8 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
   for (const m of snapshot.memberships) {
     if (++tick % ROWS_PER_STEP === 0) yield;
     if (handled.has(m.id) || !notEndedBy(m)) continue;
-    if (deactivatedIds.has(m.personId)) endMembership(m, today, 'person deactivated');
-    else if (archivedUnitIds.has(m.unitId)) endMembership(m, today, 'unit archived');
+    if (deactivatedIds.has(m.personId)) endMembership(m, today, 'person_deactivated');
+    else if (archivedUnitIds.has(m.unitId)) endMembership(m, today, 'unit_archived');
   }
 
   rejected.sort((a, b) => FILE_ORDER[a.file] - FILE_ORDER[b.file] || a.line - b.line);

@@ -3,6 +3,7 @@ import {
   UNIT_KINDS,
   type ImportFileKind,
   type ImportRejectionCode,
+  type ImportRejectionParams,
   type Language,
   type MembershipKind,
   type UnitKind,
@@ -20,9 +21,17 @@ export interface Rejection {
   file: ImportFileKind;
   line: number;
   code: ImportRejectionCode;
+  /** The reason in English words with the values involved, for logs and API clients. */
   text: string;
+  /** Value-free facts a screen words the reason with in its own language (other lines, limits). */
+  params?: ImportRejectionParams;
   /** The column as named in the file's header, when the reason is about one. */
   column?: string;
+  /**
+   * The field the reason is about, when the plan (which knows no header) rejects the row: the
+   * server names the column from the file's header by it.
+   */
+  field?: string;
 }
 
 export interface UnitRow {
@@ -126,20 +135,31 @@ class RowReader<K extends ImportFileKind> {
     // A formula anywhere in the row rejects it, even in a column the import does not read.
     const i = raw.cells.findIndex(isFormulaLike);
     if (i >= 0) {
+      const name = header.cells[i] || `${i + 1}`;
       this.reject(
         'formula_cell',
-        `Column ${i + 1} starts like a spreadsheet formula (=, +, -, @, tab or CR); the row is not read.`,
+        `Column ${name} starts like a spreadsheet formula (=, +, -, @, tab or CR); the row is not read.`,
+        undefined,
+        undefined,
+        name,
       );
     }
   }
-  reject(code: ImportRejectionCode, text: string, field?: ImportField<K>) {
+  reject(
+    code: ImportRejectionCode,
+    text: string,
+    field?: ImportField<K>,
+    params?: ImportRejectionParams,
+    columnName?: string,
+  ) {
     if (this.rejection) return;
-    const column = field ? this.header.names[field] : undefined;
+    const column = columnName ?? (field ? this.header.names[field] : undefined);
     this.rejection = {
       file: this.file,
       line: this.raw.line,
       code,
       text,
+      ...(params && { params }),
       ...(column && { column }),
     };
   }
@@ -155,6 +175,7 @@ class RowReader<K extends ImportFileKind> {
         'too_long',
         `${this.header.names[field] ?? field} is longer than ${maxLength} characters.`,
         field,
+        { maxLength },
       );
     return v;
   }
