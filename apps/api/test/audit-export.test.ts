@@ -24,6 +24,7 @@ const t = withTestApp(exportSuite);
 let admin: Browser;
 let council: Browser;
 let teamId: string;
+let formulaPersonId: string;
 const FORMULA_NAME = '=HYPERLINK("http://evil.example","klik")';
 
 exportSuite.before(async () => {
@@ -44,6 +45,7 @@ exportSuite.before(async () => {
       language: 'nl',
     })
   ).json<PersonDetail>();
+  formulaPersonId = person.id;
   // A member of a team, so their own events are filed under the organisation.
   const joined = await admin.post(`/api/v1/people/${person.id}/memberships`, {
     unitId: teamId,
@@ -70,7 +72,13 @@ async function exportCsv(browser: Browser, query = '') {
   assert.is(response.statusCode, 200, response.body);
   assert.match(String(response.headers['content-type']), /^text\/csv/);
   assert.match(String(response.headers['content-disposition']), /attachment; filename=".+\.csv"/);
-  const rows: string[][] = parse(response.body);
+  // Dutch and Belgian Excel open it in columns: one byte order mark, `;` between cells, CRLF.
+  const body = response.body;
+  assert.ok(body.startsWith('\uFEFF'), 'the file starts with a UTF-8 byte order mark');
+  assert.not.ok(body.slice(1).includes('\uFEFF'), 'one byte order mark, not one per batch');
+  assert.ok(body.startsWith('\uFEFFat;action;actor_id;'), body.slice(0, 40));
+  assert.not.match(body, /[^\r]\n/, 'every record ends in CRLF');
+  const rows: string[][] = parse(body.slice(1), { delimiter: ';', record_delimiter: '\r\n' });
   return { header: rows[0]!, rows: rows.slice(1) };
 }
 
@@ -108,14 +116,41 @@ exportSuite('the works council exports the filtered log as CSV, one row per even
     'actor_name',
     'target_type',
     'target_id',
+    'target_label',
     'details',
   ]);
   assert.is(csv.rows.length, page.total);
   assert.equal(
-    csv.rows.map((r) => [r[0], r[1], r[3], r[5]]),
-    page.items.map((e) => [e.at, e.action, e.actorName, e.targetId]),
+    csv.rows.map((r) => [r[0], r[1], r[3], r[5], r[6]]),
+    page.items.map((e) => [e.at, e.action, e.actorName, e.targetId, e.targetLabel]),
   );
-  assert.equal(JSON.parse(csv.rows[0]![6]!), { from: 'Noodhulp C1', to: 'Noodhulp C2' });
+  // The unit is named by its name today, whatever it was called when the event happened.
+  assert.equal(
+    csv.rows.map((r) => r[6]),
+    ['Noodhulp C2', 'Noodhulp C2'],
+  );
+  assert.equal(JSON.parse(csv.rows[0]![7]!), { from: 'Noodhulp C1', to: 'Noodhulp C2' });
+});
+
+exportSuite('a person target is named for an admin, not for the works council', async () => {
+  // A login's target is the person who logged in; the council sees actors, not people as such.
+  const query = `action=auth.login&targetId=${formulaPersonId}`;
+  const forAdmin = await read(admin, query);
+  assert.is(forAdmin.total, 1);
+  assert.is(forAdmin.items[0]!.targetLabel, `${FORMULA_NAME} +Mulder`);
+  const forCouncil = await read(council, query);
+  assert.is(forCouncil.total, 1, 'the council sees the event itself');
+  assert.is(forCouncil.items[0]!.targetType, 'person');
+  assert.is(forCouncil.items[0]!.targetLabel, null);
+  // The same in the export, where the admin's label is neutralised like any typed name.
+  assert.equal(
+    (await exportCsv(admin, query)).rows.map((r) => r[6]),
+    [`'${FORMULA_NAME} +Mulder`],
+  );
+  assert.equal(
+    (await exportCsv(council, query)).rows.map((r) => r[6]),
+    [''],
+  );
 });
 
 exportSuite('a name that reads as a formula is exported as plain text', async () => {

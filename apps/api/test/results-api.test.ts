@@ -203,8 +203,13 @@ test('compare with a suppressed node or a node one may not see', async () => {
   );
 });
 
-/** RFC 4180 fields, enough for what the export writes. */
-function parseCsv(text: string): string[][] {
+/**
+ * The server's CSV format as Dutch Excel reads it: a byte order mark, then RFC 4180 fields
+ * split by `;` and records ended by CRLF (enough for what the export writes).
+ */
+function parseCsv(file: string): string[][] {
+  assert.ok(file.startsWith('\uFEFF'), 'the file starts with a UTF-8 byte order mark');
+  const text = file.slice(1);
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -218,7 +223,7 @@ function parseCsv(text: string): string[][] {
       } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') {
+    else if (c === ';') {
       row.push(field);
       field = '';
     } else if (c === '\r' && text[i + 1] === '\n') {
@@ -227,7 +232,10 @@ function parseCsv(text: string): string[][] {
       row = [];
       field = '';
       i += 1;
-    } else field += c;
+    } else {
+      assert.is.not(c === '\n', true, 'records end in CRLF, not a bare LF');
+      field += c;
+    }
   }
   if (field !== '' || row.length) rows.push([...row, field]);
   return rows;
@@ -258,8 +266,11 @@ test('the CSV export holds exactly the published tables, suppressed as a marker,
     `/api/v1/results/waves/${wave!}/export.csv?nodeId=${id[ZAA]!}`,
   );
   assert.is(response.statusCode, 200, response.body);
-  assert.match(String(response.headers['content-type']), /^text\/csv/);
-  assert.match(String(response.headers['content-disposition']), /^attachment; filename=/);
+  assert.is(response.headers['content-type'], 'text/csv; charset=utf-8');
+  assert.match(
+    String(response.headers['content-disposition']),
+    /^attachment; filename="teamspiegel-\d+-wave\.csv"$/,
+  );
   const [header, ...rows] = parseCsv(response.body);
   const col = (name: string) => header!.indexOf(name);
   // Only the basisteam and the groups below it, in tree order.

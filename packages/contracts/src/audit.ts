@@ -60,6 +60,12 @@ export const AuditEvent = Type.Object(
     action: AuditActionSchema,
     targetType: Type.Union([Type.String(), Type.Null()]),
     targetId: Type.Union([Type.String(), Type.Null()]),
+    /**
+     * The target's name where the server can name it cheaply: a unit's or organisation's name,
+     * a programme's name, a person's name only for readers who may read people (admins; the
+     * works council sees people by their role in the log, not by name). Null otherwise.
+     */
+    targetLabel: Type.Union([Type.String(), Type.Null()]),
     /** Small structured facts about the change (old and new names, role, unit). Never answers. */
     details: Type.Record(
       Type.String(),

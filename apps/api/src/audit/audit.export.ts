@@ -1,13 +1,13 @@
 /**
  * The audit log as CSV for the works council: one row per event, the same filters as the page.
- * Every cell goes through the formula neutraliser, since names, unit names and details are
- * typed by people and a spreadsheet would run "=..." as a formula.
+ * Written in the server's one CSV format (csv.ts): every cell goes through the formula
+ * neutraliser, since names, unit names and details are typed by people and a spreadsheet
+ * would run "=..." as a formula.
  */
-import { stringify } from 'csv-stringify/sync';
-import type { AuditEvent, AuditExportQuery } from '@teamspiegel/contracts';
+import type { AuditEvent } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
-import { neutralise } from '../csv.ts';
-import { auditBatches } from './audit.repository.ts';
+import { csvRecords, type CsvCell } from '../csv.ts';
+import { auditBatches, type AuditFilterQuery } from './audit.repository.ts';
 
 export const AUDIT_CSV_COLUMNS = [
   'at',
@@ -16,10 +16,11 @@ export const AUDIT_CSV_COLUMNS = [
   'actor_name',
   'target_type',
   'target_id',
+  'target_label',
   'details',
 ] as const;
 
-function row(event: AuditEvent): string[] {
+function row(event: AuditEvent): CsvCell[] {
   return [
     event.at,
     event.action,
@@ -27,15 +28,13 @@ function row(event: AuditEvent): string[] {
     event.actorName,
     event.targetType,
     event.targetId,
+    event.targetLabel,
     Object.keys(event.details).length ? JSON.stringify(event.details) : '',
-  ].map(neutralise);
+  ];
 }
 
-/** The CSV text, header first, one chunk per batch of events. */
-export async function* auditCsv(
-  db: Db,
-  query: AuditExportQuery & { scope: readonly string[] },
-): AsyncGenerator<string> {
-  yield stringify([[...AUDIT_CSV_COLUMNS]]);
-  for await (const batch of auditBatches(db, query)) yield stringify(batch.map(row));
+/** The CSV records (no byte order mark: sendCsv adds it), header first, one chunk per batch. */
+export async function* auditCsv(db: Db, query: AuditFilterQuery): AsyncGenerator<string> {
+  yield csvRecords([[...AUDIT_CSV_COLUMNS]]);
+  for await (const batch of auditBatches(db, query)) yield csvRecords(batch.map(row));
 }

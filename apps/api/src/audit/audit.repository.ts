@@ -62,7 +62,11 @@ function instant(value: string): string {
   return new Date(ms).toISOString();
 }
 
-type AuditFilterQuery = AuditExportQuery & { scope: readonly string[] };
+export type AuditFilterQuery = AuditExportQuery & {
+  scope: readonly string[];
+  /** Whether the reader may read people, and so see a target person's name (admins). */
+  namesPeople?: boolean;
+};
 
 /** `%` and `_` in a name typed into the filter are plain characters, not wildcards. */
 const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -76,9 +80,26 @@ async function filteredAudit(db: Db, query: AuditFilterQuery) {
   const readable = [...new Set(query.scope.map(organisationOf))];
   const roots = await db.selectFrom('unit').select('path').where('parent_id', 'is', null).execute();
   const readsAll = roots.every((r) => readable.includes(r.path));
+  // The target's name, one primary-key lookup per kind that has one (see targetLabel).
   let base = db
     .selectFrom('audit_event')
-    .leftJoin('person', 'person.id', 'audit_event.actor_person_id');
+    .leftJoin('person', 'person.id', 'audit_event.actor_person_id')
+    .leftJoin('unit as target_unit', (join) =>
+      join
+        .onRef('target_unit.id', '=', 'audit_event.target_id')
+        .on('audit_event.target_type', 'in', ['unit', 'organisation']),
+    )
+    .leftJoin('programme as target_programme', (join) =>
+      join
+        .onRef('target_programme.id', '=', 'audit_event.target_id')
+        .on('audit_event.target_type', '=', 'programme'),
+    )
+    .leftJoin('person as target_person', (join) =>
+      join
+        .onRef('target_person.id', '=', 'audit_event.target_id')
+        .on('audit_event.target_type', '=', 'person')
+        .on(sql<boolean>`${sql.lit(query.namesPeople ? 1 : 0)} = 1`),
+    );
   if (!readsAll) {
     base = readable.length
       ? base.where('audit_event.organisation_path', 'in', readable)
@@ -110,7 +131,14 @@ const eventColumns = [
   'audit_event.details',
   'person.given_name',
   'person.family_name',
+  'target_unit.name as target_unit_name',
+  'target_programme.name as target_programme_name',
+  'target_person.given_name as target_given_name',
+  'target_person.family_name as target_family_name',
 ] as const;
+
+const fullName = (given: string | null, family: string | null) =>
+  given ? `${given} ${family ?? ''}`.trim() : null;
 
 function toEvent(r: {
   id: string;
@@ -122,15 +150,23 @@ function toEvent(r: {
   details: string;
   given_name: string | null;
   family_name: string | null;
+  target_unit_name: string | null;
+  target_programme_name: string | null;
+  target_given_name: string | null;
+  target_family_name: string | null;
 }): AuditEvent {
   return {
     id: r.id,
     at: r.at,
     actorId: r.actor_person_id,
-    actorName: r.given_name ? `${r.given_name} ${r.family_name ?? ''}`.trim() : null,
+    actorName: fullName(r.given_name, r.family_name),
     action: r.action as AuditAction,
     targetType: r.target_type,
     targetId: r.target_id,
+    targetLabel:
+      r.target_unit_name ??
+      r.target_programme_name ??
+      fullName(r.target_given_name, r.target_family_name),
     details: JSON.parse(r.details) as AuditEvent['details'],
   };
 }
@@ -138,7 +174,7 @@ function toEvent(r: {
 /** One page of the audit log, newest first, with the total under the filters. */
 export async function listAudit(
   db: Db,
-  query: AuditQuery & { page: number; pageSize: number; scope: readonly string[] },
+  query: AuditQuery & AuditFilterQuery & { page: number; pageSize: number },
 ): Promise<{ items: AuditEvent[]; total: number }> {
   const base = await filteredAudit(db, query);
   const [rows, count] = await Promise.all([

@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AuditExportQuery, AuditPage, AuditQuery } from '@teamspiegel/contracts';
 import type { Db } from '@teamspiegel/db';
 import type { Clock } from '../clock.ts';
+import { sendCsv } from '../csv.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { homePathOf, listAudit, recordAudit, type AuditDetails } from './audit.repository.ts';
@@ -19,6 +19,14 @@ function extraFilters(query: AuditExportQuery): AuditDetails {
     if (value !== undefined) details[key] = value;
   }
   return details;
+}
+
+/**
+ * Whether the reader sees a target person's name: only a reader who may read people (an admin).
+ * The works council reads the log without people (access.ts), so a person target stays an id.
+ */
+function namesPeople(actor: { grants: Parameters<typeof scopeOf>[0] }): boolean {
+  return scopeOf(actor.grants, 'people:read').length > 0;
 }
 
 /**
@@ -44,6 +52,7 @@ export function auditRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }
         page,
         pageSize,
         scope: scopeOf(actor.grants, 'audit:read'),
+        namesPeople: namesPeople(actor),
       });
       if (page === 1) {
         await recordAudit(db, clock.now(), {
@@ -88,14 +97,12 @@ export function auditRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }
           ...extraFilters(query),
         },
       });
-      const csv = auditCsv(db, { ...query, scope: scopeOf(actor.grants, 'audit:read') });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="teamspiegel-audit-${at.toISOString().slice(0, 10)}.csv"`,
-        )
-        .send(Readable.from(csv));
+      const csv = auditCsv(db, {
+        ...query,
+        scope: scopeOf(actor.grants, 'audit:read'),
+        namesPeople: namesPeople(actor),
+      });
+      return sendCsv(reply, `teamspiegel-audit-${at.toISOString().slice(0, 10)}.csv`, csv);
     },
   );
 }

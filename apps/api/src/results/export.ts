@@ -3,9 +3,8 @@
  * open, one row per published value. A suppressed node or value is a row with the marker
  * "suppressed" and empty numbers, never a count (INV-10). Comments are not exported.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { NodeRef, Period, PublishedNode } from '@teamspiegel/contracts';
-import { neutralise, type CsvCell } from '../csv.ts';
+import { csvDocument, neutralise, type CsvCell } from '../csv.ts';
 
 // Kept here too for the modules that import it from the results export.
 export { neutralise };
@@ -98,7 +97,7 @@ function rowsOf(waveId: string, period: Period, entry: ExportNode): Row[] {
   return rows;
 }
 
-/** The export as CSV text (RFC 4180 quoting by csv-stringify), every cell neutralised. */
+/** The export as a whole CSV file in the server's format (csv.ts), every cell neutralised. */
 export function resultsCsv(options: {
   waveId: string;
   period: Period;
@@ -106,8 +105,8 @@ export function resultsCsv(options: {
 }): string {
   const records = options.nodes.flatMap((entry) =>
     rowsOf(options.waveId, options.period, entry).map((row) =>
-      CSV_COLUMNS.map((column) => neutralise(row[column])),
+      CSV_COLUMNS.map((column) => row[column]),
     ),
   );
-  return stringify([[...CSV_COLUMNS], ...records], { record_delimiter: '\r\n' });
+  return csvDocument(CSV_COLUMNS, records);
 }

@@ -34,6 +34,7 @@ import {
 import type { Db } from '@teamspiegel/db';
 import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
 import type { Clock } from '../clock.ts';
+import { sendCsv } from '../csv.ts';
 import { allItems } from '../collection/catalogue.ts';
 import { parseJsonArray } from '../collection/waves.repository.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
@@ -486,13 +487,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
       }));
       const csv = resultsCsv({ waveId, period, nodes });
       await audit(actor, 'results.exported', top, { waveId, nodeId, period });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="teamspiegel-${wave.sequence}-${period}.csv"`,
-        )
-        .send(csv);
+      return sendCsv(reply, `teamspiegel-${wave.sequence}-${period}.csv`, csv);
     },
   );
 }
