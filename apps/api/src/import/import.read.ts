@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
 import type { ImportFile, ImportFileKind } from '@teamspiegel/contracts';
 import {
@@ -24,9 +23,15 @@ type ParsedRecord = { record: string[]; info: { lines: number } };
 
 /**
  * Parses CSV text as a stream, a slice at a time with a turn of the event loop between slices:
- * a 65,000-row file parsed in one go would hold every other request for a few hundred ms.
+ * a 65,000-row file parsed in one go would hold every other request for a few hundred ms. Each
+ * record goes to `onRecord` as it is read and is not kept here: holding all 137,000 records of
+ * an import until the last one is read cost tens of MB for the whole request.
  */
-async function parseCsv(text: string, delimiter: string): Promise<ParsedRecord[]> {
+async function parseCsv(
+  text: string,
+  delimiter: string,
+  onRecord: (record: string[], line: number) => void,
+): Promise<void> {
   const parser = parse({
     delimiter,
     info: true,
@@ -34,18 +39,21 @@ async function parseCsv(text: string, delimiter: string): Promise<ParsedRecord[]
     relax_quotes: true,
     skip_empty_lines: true,
   });
-  const records: ParsedRecord[] = [];
-  let failure: Error | undefined;
+  let failure: { error: unknown } | undefined;
   parser.on('readable', () => {
     let read: ParsedRecord | null;
-    // Only the line is kept of csv-parse's info (a dozen counters per record otherwise).
-    while ((read = parser.read() as ParsedRecord | null) !== null)
-      records.push({ record: read.record, info: { lines: read.info.lines } });
+    try {
+      while ((read = parser.read() as ParsedRecord | null) !== null)
+        onRecord(read.record, read.info.lines);
+    } catch (error) {
+      // A refusal of the reader itself (an AppError), passed on as it is.
+      failure ??= { error };
+    }
   });
   const done = new Promise<void>((resolve) => {
     parser.once('end', resolve);
     parser.once('error', (error: Error) => {
-      failure = error;
+      failure ??= { error: new CsvError(error) };
       resolve();
     });
   });
@@ -55,9 +63,29 @@ async function parseCsv(text: string, delimiter: string): Promise<ParsedRecord[]
     await turn();
   }
   if (failure === undefined) parser.end();
-  await done;
-  if (failure !== undefined) throw failure;
-  return records;
+  else parser.destroy();
+  if (failure === undefined) await done;
+  if (failure !== undefined) throw failure.error;
+}
+
+/** csv-parse's refusal of the text (a quote not closed), told apart from the reader's own. */
+class CsvError extends Error {
+  constructor(readonly original: Error) {
+    super(original.message);
+  }
+}
+
+/** What a row's cells are kept as until the run is stored: one string, the cells joined. */
+const CELL_SEPARATOR = '\u0000';
+
+/**
+ * The cells of a line as read, for the rejected rows' CSV. Kept joined in one string per line
+ * (decoding refuses a text with a zero byte, so the separator is in no cell): an array of five
+ * strings for each of 137,000 rows costs several times as much.
+ */
+export function cellsOf(file: ReadFile | undefined, line: number): string[] {
+  const joined = file?.cellsByLine.get(line);
+  return joined === undefined ? [] : joined.split(CELL_SEPARATOR);
 }
 
 /** The first line holding more than white space, without splitting the whole text. */
@@ -82,8 +110,8 @@ export interface ReadFile {
   people?: PersonRow[];
   memberships?: MembershipRow[];
   readRejections: ReadRejection[];
-  /** Cells per line, to show rejected rows as they were. */
-  cellsByLine: Map<number, string[]>;
+  /** Cells per line, joined (read them with cellsOf), to show rejected rows as they were. */
+  cellsByLine: Map<number, string>;
 }
 
 const FILE_NAMES: Record<ImportFileKind, string> = {
@@ -165,32 +193,13 @@ export async function readImportFile(
       `The ${kind} file's header line has no semicolon or comma between its columns. Save it as CSV with ";" or "," as the delimiter (a tab-separated file is not read).`,
     );
   }
-  let records: ParsedRecord[];
-  try {
-    records = await parseCsv(text, delimiter);
-  } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    throw badRequest(
-      'bad_request',
-      `The ${kind} file is not valid CSV${line ? ` near line ${line}` : ''}: a quote is not closed. Check that file in a spreadsheet and save it again.`,
-    );
-  }
-  const [header, ...data] = records;
-  const rows = data.filter((r) => r.record.some((c) => c.trim() !== ''));
-  if (!header || rows.length === 0) {
-    throw badRequest('import_empty_file', `The ${kind} file has a header line but no rows.`);
-  }
-  const map = mapHeader(kind, header.record);
-  if (map.missing.length) {
-    throw badRequest(
-      'import_missing_columns',
-      `The ${kind} file lacks the column${map.missing.length > 1 ? 's' : ''} ${columnList(map.missing)}. See docs/import.md for the accepted names.`,
-    );
-  }
-  const meta = { kind, name, bytes: bytes.length, rows: rows.length, delimiter, hadBom, sha256 };
+  let map: ReturnType<typeof mapHeader> | undefined;
+  let rowCount = 0;
   const readRejections: ReadRejection[] = [];
-  const cellsByLine = new Map<number, string[]>();
-  const out: ReadFile = { meta, readRejections, cellsByLine };
+  const cellsByLine = new Map<number, string>();
+  const units: UnitRow[] = [];
+  const people: PersonRow[] = [];
+  const memberships: MembershipRow[] = [];
   // A key of a rejected row protects what it names from the full sync; a formula-like cell
   // names nothing that can exist, and is never stored, so it is no key.
   const cellOf = (raw: RawRow, h: HeaderMap<ImportFileKind>, field: string) => {
@@ -207,7 +216,7 @@ export async function readImportFile(
     if (result.ok) {
       list.push(result.row);
       // Kept for a rejection the plan may still make; a read row holds no formula-like cell.
-      cellsByLine.set(raw.line, raw.cells);
+      cellsByLine.set(raw.line, raw.cells.join(CELL_SEPARATOR));
       return;
     }
     readRejections.push({
@@ -219,37 +228,65 @@ export async function readImportFile(
     // made plain text by a leading quote: no formula is stored, not even in a report.
     cellsByLine.set(
       raw.line,
-      raw.cells.map((c) => (isFormulaLike(c) ? `'${c}` : c)),
+      raw.cells.map((c) => (isFormulaLike(c) ? `'${c}` : c)).join(CELL_SEPARATOR),
     );
   };
-  if (kind === 'units') out.units = [];
-  if (kind === 'people') out.people = [];
-  if (kind === 'memberships') out.memberships = [];
-  let since = performance.now();
-  for (const r of rows) {
-    // The rows are checked in slices too, with a turn between.
-    if (performance.now() - since >= 40) {
-      await turn();
-      since = performance.now();
+  // Each record is checked as it is read (the parser turns the event loop between slices) and
+  // only its checked row is kept.
+  const onRecord = (record: string[], line: number) => {
+    if (map === undefined) {
+      map = mapHeader(kind, record);
+      return;
     }
-    const raw: RawRow = { line: r.info.lines, cells: r.record };
+    if (!record.some((c) => c.trim() !== '')) return;
+    rowCount++;
+    // Missing columns are told once the file is known not to be empty (that comes first).
+    if (map.missing.length) return;
+    const raw: RawRow = { line, cells: record };
     if (kind === 'units') {
-      collect(out.units!, raw, readUnitRow(map as HeaderMap<'units'>, raw), {
+      collect(units, raw, readUnitRow(map as HeaderMap<'units'>, raw), {
         key: cellOf(raw, map, 'unit_code'),
       });
     } else if (kind === 'people') {
-      collect(out.people!, raw, readPersonRow(map as HeaderMap<'people'>, raw), {
+      collect(people, raw, readPersonRow(map as HeaderMap<'people'>, raw), {
         key: cellOf(raw, map, 'employee_number'),
       });
     } else {
       const number = cellOf(raw, map, 'employee_number');
       const unit = cellOf(raw, map, 'unit_code');
-      collect(out.memberships!, raw, readMembershipRow(map as HeaderMap<'memberships'>, raw), {
+      collect(memberships, raw, readMembershipRow(map as HeaderMap<'memberships'>, raw), {
         ...(number && unit && { pairKey: membershipPairKey(number, unit) }),
       });
     }
+  };
+  try {
+    await parseCsv(text, delimiter, onRecord);
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = (error.original as { lines?: number }).lines;
+    throw badRequest(
+      'bad_request',
+      `The ${kind} file is not valid CSV${line ? ` near line ${line}` : ''}: a quote is not closed. Check that file in a spreadsheet and save it again.`,
+    );
   }
-  return out;
+  if (map === undefined || rowCount === 0) {
+    throw badRequest('import_empty_file', `The ${kind} file has a header line but no rows.`);
+  }
+  if (map.missing.length) {
+    throw badRequest(
+      'import_missing_columns',
+      `The ${kind} file lacks the column${map.missing.length > 1 ? 's' : ''} ${columnList(map.missing)}. See docs/import.md for the accepted names.`,
+    );
+  }
+  const meta = { kind, name, bytes: bytes.length, rows: rowCount, delimiter, hadBom, sha256 };
+  return {
+    meta,
+    readRejections,
+    cellsByLine,
+    ...(kind === 'units' && { units }),
+    ...(kind === 'people' && { people }),
+    ...(kind === 'memberships' && { memberships }),
+  };
 }
 
 export const tooLarge = (kind: string, maxBytes: number) =>

@@ -21,7 +21,7 @@ import { neutralise } from '../csv.ts';
 import { conflict, notFound } from '../errors.ts';
 import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
 import { applyPlan, stepped, turn } from './import.apply.ts';
-import type { ReadFile, ReadRejection } from './import.read.ts';
+import { cellsOf, type ReadFile, type ReadRejection } from './import.read.ts';
 import { loadSnapshot, rosterHashSteps } from './import.snapshot.ts';
 
 /** What a run keeps until it is decided: the valid rows and the keys of the rejected ones. */
@@ -218,9 +218,7 @@ export async function createDryRun(
   const metas: StoredFile[] = IMPORT_FILE_KINDS.flatMap((k) =>
     files.filter((f) => f.meta.kind === k).map((f) => f.meta),
   );
-  const cells = new Map<ImportFileKind, Map<number, string[]>>(
-    files.map((f) => [f.meta.kind, f.cellsByLine]),
-  );
+  const byKind = new Map<ImportFileKind, ReadFile>(files.map((f) => [f.meta.kind, f]));
   await db.transaction().execute(async (trx) => {
     const previous = await trx
       .selectFrom('import_run')
@@ -270,7 +268,7 @@ export async function createDryRun(
       code: r.code,
       text: r.text.slice(0, 500),
       column_name: r.column ?? null,
-      cells: JSON.stringify(cells.get(r.file)?.get(r.line) ?? []),
+      cells: JSON.stringify(cellsOf(byKind.get(r.file), r.line)),
     }));
     for (let i = 0; i < rejectedRows.length; i += 500) {
       await trx
