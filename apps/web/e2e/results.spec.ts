@@ -138,7 +138,9 @@ test('demo-hr opens the heatmap, drills down, exports CSV and compares two units
   const path = await download.path();
   const { readFile } = await import('node:fs/promises');
   const csv = await readFile(path, 'utf8');
-  expect(csv.split('\n').filter((line) => line.trim()).length).toBeGreaterThan(1);
+  // The format Dutch Excel opens in columns: a byte order mark, `;` between cells, CRLF.
+  expect(csv.startsWith('\uFEFFwave_id;period;node_id;')).toBe(true);
+  expect(csv.split('\r\n').filter((line) => line.trim()).length).toBeGreaterThan(1);
 
   // Compare two units of the first level.
   const all = await overview(page);

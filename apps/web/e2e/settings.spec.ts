@@ -45,12 +45,18 @@ test('an administrator raises K; lowering it is refused with the reason; the his
   await expect(row).toContainText(String(current + 1));
   await expect(row).toContainText('vanaf de volgende meting');
 
-  // Back to the old value: refused, with the rule and the server's words naming K and its value.
+  // Back to the old value: refused, with the rule, K's label and its value, all in Dutch.
   await k.fill(String(current));
   await page.getByRole('button', { name: 'Instellingen opslaan' }).click();
   const alert = page.getByRole('alert');
+  const refusal = `${K_LABEL}: staat nu op ${current + 1} en kan niet omlaag naar ${current}.`;
   await expect(alert).toContainText('Een drempel kan alleen omhoog');
-  await expect(alert).toContainText(`k is ${current + 1} and cannot be lowered to ${current}`);
+  await expect(alert).toContainText(refusal);
+  await expect(alert).not.toContainText('cannot be lowered');
+  // The field itself says why, for a reader who moves through the form.
+  await expect(k).toHaveAccessibleDescription(
+    `Minimum 5 · nu ${current + 1} · Geldt vanaf de volgende meting. ${refusal} Drempels kunnen alleen omhoog.`,
+  );
   await page.reload();
   await expect(page.getByRole('strong').filter({ hasText: ZONE })).toBeVisible();
   await expect(page.getByLabel(K_LABEL)).toHaveValue(String(current + 1));

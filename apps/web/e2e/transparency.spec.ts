@@ -92,11 +92,12 @@ test('the works council filters the audit log and exports it as CSV', async ({ p
   await page.getByRole('link', { name: 'Exporteren (CSV)' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^teamspiegel-audit-\d{4}-\d{2}-\d{2}\.csv$/);
-  const lines = readFileSync(await download.path(), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  expect(lines[0]).toBe('at,action,actor_id,actor_name,target_type,target_id,details');
+  // The format Dutch Excel opens in columns: a byte order mark, `;` between cells, CRLF.
+  const file = readFileSync(await download.path(), 'utf8');
+  expect(file.startsWith('\uFEFF')).toBe(true);
+  const lines = file.slice(1).trimEnd().split('\r\n');
+  expect(lines[0]).toBe('at;action;actor_id;actor_name;target_type;target_id;target_label;details');
   expect(lines.length).toBeGreaterThan(1);
   // The export has the page's filter: only login, logout and password events.
-  for (const line of lines.slice(1)) expect(line.split(',')[1]).toMatch(/^auth\./);
+  for (const line of lines.slice(1)) expect(line.split(';')[1]).toMatch(/^auth\./);
 });

@@ -68,6 +68,28 @@ test('an administrator sees the programmes and the item bank', async ({ page }) 
   ).toContainText('ps.raise_problems');
 });
 
+test('a programme form sent empty says what is missing in Dutch, not the browser', async ({
+  page,
+}) => {
+  await login(page, 'demo-admin');
+  await page.goto('/admin/programmes');
+  const rows = await page.getByRole('table', { name: 'Programma’s' }).getByRole('row').count();
+  const form = page.locator('#programme-create form');
+  // The app checks the form itself: no browser tooltip in the browser's own language.
+  await expect(form).toHaveAttribute('novalidate', '');
+  // demo-admin runs two organisations, so the choice is left to them.
+  await expect(page.getByLabel('Organisatie')).toHaveValue('');
+  await page.getByRole('button', { name: 'Programma aanmaken' }).click();
+  const alert = page.locator('#programme-create').getByRole('alert');
+  await expect(alert).toContainText('Kies een organisatie.');
+  await expect(alert).toContainText('Geef het programma een naam.');
+  await expect(page.getByLabel('Organisatie')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Naam', { exact: true })).toHaveAccessibleDescription(
+    'Geef het programma een naam.',
+  );
+  await expect(page.getByRole('table', { name: 'Programma’s' }).getByRole('row')).toHaveCount(rows);
+});
+
 test('an officer has no access to the wave administration', async ({ page }) => {
   await login(page, 'demo-officer');
   await expect(

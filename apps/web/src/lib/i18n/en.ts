@@ -421,6 +421,11 @@ export const en: Messages = {
   'programmes.windowDays': 'Days a wave stays open',
   'programmes.windowHint': 'From 3 to 28; 14 by default.',
   'programmes.commentLabel': 'Ask an open question (comments)',
+  'programmes.problem.root': 'Choose an organisation.',
+  'programmes.problem.name': 'Give the programme a name.',
+  'programmes.problem.firstOpensOn': 'Choose the date of the first wave.',
+  'programmes.problem.cadenceDays': 'Enter a whole number of days from 7 to 91.',
+  'programmes.problem.windowDays': 'Enter a whole number of days from 3 to 28.',
 
   'items.title': 'Item bank',
   'items.intro':
@@ -459,6 +464,12 @@ export const en: Messages = {
   'action.retention.purged': 'Removed after the retention period',
   'audit.targetType.programme': 'Programme',
   'audit.targetType.wave': 'Wave',
+  'audit.targetType.organisation': 'Organisation',
+  'audit.targetType.roster_change': 'Roster change',
+  'audit.targetType.import_run': 'HR import',
+  'audit.targetType.content_pack': 'Question pack',
+  'audit.targetType.result_node': 'Result',
+  'audit.targetType.team_action': 'Team action',
 
   'page.noAccess': 'No access',
   'page.noAccessBody':
@@ -872,7 +883,11 @@ export const en: Messages = {
   'settings.commentsMonths': 'Keep comments (months, at least 1)',
   'settings.save': 'Save settings',
   'settings.saved': 'The settings have been saved.',
-  'settings.serverSaid': 'The server explains: {message}',
+  'settings.problem.lowered':
+    '{label}: is {current} now and cannot be lowered to {value}. Thresholds can only be raised.',
+  'settings.problem.belowFloor':
+    '{label}: cannot go below its floor of {floor} (now {current}). Thresholds can only be raised.',
+  'settings.problem.wholeNumber': '{label}: enter a whole number from {floor} to {maximum}.',
   'settings.history': 'History',
   'settings.historyCaption': 'Changes to the settings, newest first',
   'settings.historyEmpty': 'Nothing has been changed yet.',

@@ -421,6 +421,11 @@ export const nl = {
   'programmes.windowDays': 'Dagen dat een meting openstaat',
   'programmes.windowHint': 'Van 3 tot 28; standaard 14.',
   'programmes.commentLabel': 'Een open vraag stellen (opmerkingen)',
+  'programmes.problem.root': 'Kies een organisatie.',
+  'programmes.problem.name': 'Geef het programma een naam.',
+  'programmes.problem.firstOpensOn': 'Kies de datum van de eerste meting.',
+  'programmes.problem.cadenceDays': 'Vul een heel aantal dagen in van 7 tot 91.',
+  'programmes.problem.windowDays': 'Vul een heel aantal dagen in van 3 tot 28.',
 
   'items.title': 'Vragenbank',
   'items.intro':
@@ -459,6 +464,12 @@ export const nl = {
   'action.retention.purged': 'Verwijderd na de bewaartermijn',
   'audit.targetType.programme': 'Programma',
   'audit.targetType.wave': 'Meting',
+  'audit.targetType.organisation': 'Organisatie',
+  'audit.targetType.roster_change': 'Wijziging in de indeling',
+  'audit.targetType.import_run': 'HR-import',
+  'audit.targetType.content_pack': 'Vragenpakket',
+  'audit.targetType.result_node': 'Resultaat',
+  'audit.targetType.team_action': 'Teamactie',
 
   'page.noAccess': 'Geen toegang',
   'page.noAccessBody':
@@ -880,7 +891,11 @@ export const nl = {
   'settings.commentsMonths': 'Opmerkingen bewaren (maanden, minimaal 1)',
   'settings.save': 'Instellingen opslaan',
   'settings.saved': 'De instellingen zijn opgeslagen.',
-  'settings.serverSaid': 'Toelichting van de server: {message}',
+  'settings.problem.lowered':
+    '{label}: staat nu op {current} en kan niet omlaag naar {value}. Drempels kunnen alleen omhoog.',
+  'settings.problem.belowFloor':
+    '{label}: kan niet onder het minimum van {floor} (nu {current}). Drempels kunnen alleen omhoog.',
+  'settings.problem.wholeNumber': '{label}: vul een heel getal in van {floor} tot {maximum}.',
   'settings.history': 'Geschiedenis',
   'settings.historyCaption': 'Wijzigingen van de instellingen, nieuwste eerst',
   'settings.historyEmpty': 'Er is nog niets gewijzigd.',

@@ -25,6 +25,12 @@ export const TARGET_TYPES = [
   'account',
   'programme',
   'wave',
+  'organisation',
+  'roster_change',
+  'import_run',
+  'content_pack',
+  'result_node',
+  'team_action',
 ] as const;
 
 /** The API's query for the filters: the page and the CSV export send the same. */
