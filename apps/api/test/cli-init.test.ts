@@ -11,15 +11,32 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AuditPage, MeResponse, UnitList } from '@teamspiegel/contracts';
+import type {
+  AuditPage,
+  CreateAccountResponse,
+  MeResponse,
+  PersonDetail,
+  RosterChange,
+  UnitList,
+} from '@teamspiegel/contracts';
 import {
+  addAdministrator,
   InitOrganisationError,
   initOrganisation,
+  parseAddAdministratorArgs,
   parseInitOrganisationArgs,
   type InitOrganisationInput,
 } from '../src/cli/init-organisation.ts';
+import { proposeRosterChange } from '../src/roster/freeze.ts';
 import { ORIGIN, withTestApp } from './helpers.ts';
-import { Browser, expectNoChange, expectRefused, rowCount, type SnapshotTable } from './support.ts';
+import {
+  Browser,
+  browserAs as browserOf,
+  expectNoChange,
+  expectRefused,
+  rowCount,
+  type SnapshotTable,
+} from './support.ts';
 
 const init = suite('init-organisation');
 // A production install: the database is migrated and holds nothing, not even a demo account.
@@ -306,8 +323,11 @@ init('a failure midway leaves nothing behind: one transaction', async () => {
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = resolve(here, '../src/cli/teamspiegel.ts');
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'init-organisation', ...args], {
+function runCli(
+  args: string[],
+  command = 'init-organisation',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, command, ...args], {
     cwd: resolve(here, '..'),
     env: {
       PATH: process.env.PATH,
@@ -365,6 +385,316 @@ init(
       assert.is(bad.code, 1);
       assert.is(bad.stdout, '');
       assert.match(bad.stderr, /--unit-kind/);
+    });
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Further administrators (`pnpm teamspiegel add-administrator`): four eyes refuses an approval
+// between two administrators one of whom made the other, so the operator appoints at least two.
+
+const FEMKE_PASSWORD = 'a long passphrase of my own';
+const browserAs = (username: string, password: string) => browserOf(t.app, username, password);
+
+let logins = 0;
+
+/** Logs in with a one-time password, sets an own one and logs in again with it. */
+async function firstLogin(username: string, temporary: string): Promise<Browser> {
+  const browser = new Browser(t.app);
+  const login = await browser.login(username, temporary);
+  assert.is(login.statusCode, 200, login.body);
+  const own = `a passphrase of my very own, number ${++logins}`;
+  const changed = await browser.post('/api/v1/auth/password', {
+    currentPassword: temporary,
+    newPassword: own,
+  });
+  assert.is(changed.statusCode, 204, changed.body);
+  const again = new Browser(t.app);
+  assert.is((await again.login(username, own)).statusCode, 200);
+  return again;
+}
+
+/** A new regional unit under the corps, proposed by `proposer` as a frozen roster would. */
+async function proposeUnit(proposer: string, code: string): Promise<string> {
+  return t.db.transaction().execute((trx) =>
+    proposeRosterChange(trx, {
+      organisationPath: `/${corps.unitId}/`,
+      kind: 'unit_create',
+      summary: `Create regional_unit ${code}`,
+      payload: { parentId: corps.unitId, code, name: `Eenheid ${code}`, kind: 'regional_unit' },
+      unitIds: [corps.unitId],
+      proposedBy: proposer,
+      at: t.clock.now(),
+    }),
+  );
+}
+
+const SANNE_ARGS = [
+  '--organisation',
+  'NL-POL',
+  '--employee-number',
+  'SV-0002',
+  '--given-name',
+  'Sanne',
+  '--family-name',
+  'de Vries',
+  '--email',
+  'sanne.devries@politie.example',
+  '--username',
+  'sanne.devries',
+];
+
+let sanne: Awaited<ReturnType<typeof addAdministrator>>;
+let uiAdminId: string;
+
+init(
+  'two administrators made by the operator approve each other; one an administrator made does not',
+  async () => {
+    const before = await rowCount(t.db, 'audit_event');
+    sanne = await addAdministrator(t.db, parseAddAdministratorArgs(SANNE_ARGS), {
+      now: t.clock.now(),
+    });
+    assert.ok(sanne.temporaryPassword && sanne.temporaryPassword.length >= 16);
+    assert.is(sanne.madeByAdministrators, 0);
+    const roles = await t.db
+      .selectFrom('role_assignment')
+      .select(['role', 'unit_id'])
+      .where('person_id', '=', sanne.personId)
+      .execute();
+    assert.equal(roles, [{ role: 'admin', unit_id: corps.unitId }]);
+    const audit = await t.db
+      .selectFrom('audit_event')
+      .select(['action', 'actor_person_id', 'organisation_path', 'details'])
+      .where('target_id', '=', sanne.personId)
+      .orderBy('action')
+      .execute();
+    assert.is(await rowCount(t.db, 'audit_event'), before + 3);
+    assert.equal(
+      audit.map((e) => [e.action, e.actor_person_id, e.organisation_path]),
+      [
+        ['person.account_created', null, `/${corps.unitId}/`],
+        ['person.created', null, `/${corps.unitId}/`],
+        ['role.assigned', null, `/${corps.unitId}/`],
+      ],
+    );
+    for (const event of audit) {
+      assert.is((JSON.parse(event.details) as { via?: string }).via, 'operator CLI');
+      assert.not.ok(event.details.includes(sanne.temporaryPassword), 'never the password');
+    }
+
+    const femke = await browserAs(corps.username, FEMKE_PASSWORD);
+    const second = await firstLogin(sanne.username, sanne.temporaryPassword);
+
+    // Femke proposes, Sanne approves; Sanne proposes, Femke approves.
+    const first = await proposeUnit(corps.personId, 'NL-RE-2');
+    const seen = (await second.get(`/api/v1/roster-changes/${first}`)).json<RosterChange>();
+    assert.equal([seen.canApprove, seen.approvalBlock], [true, null]);
+    const own = (await femke.get(`/api/v1/roster-changes/${first}`)).json<RosterChange>();
+    assert.equal([own.canApprove, own.approvalBlock], [false, 'own_proposal']);
+    expectRefused(
+      await femke.post(`/api/v1/roster-changes/${first}/approve`),
+      409,
+      'four_eyes_required',
+    );
+    const approved = await second.post(`/api/v1/roster-changes/${first}/approve`);
+    assert.is(approved.statusCode, 200, approved.body);
+    const reverse = await proposeUnit(sanne.personId, 'NL-RE-3');
+    const back = await femke.post(`/api/v1/roster-changes/${reverse}/approve`);
+    assert.is(back.statusCode, 200, back.body);
+    const codes = await t.db
+      .selectFrom('unit')
+      .select('code')
+      .where('parent_id', '=', corps.unitId)
+      .execute();
+    for (const code of ['NL-RE-2', 'NL-RE-3']) {
+      assert.ok(
+        codes.some((u) => u.code === code),
+        `${code} was created on approval`,
+      );
+    }
+
+    // An administrator Femke makes in the screens (person, account, role) is one pair of eyes
+    // with her: told so, and refused with its own reason.
+    const person = await femke.post('/api/v1/people', {
+      employeeNumber: 'UI-0003',
+      givenName: 'Ufuk',
+      familyName: 'Ilhan',
+      email: 'ufuk.ilhan@politie.example',
+      language: 'nl',
+    });
+    assert.is(person.statusCode, 201, person.body);
+    uiAdminId = person.json<PersonDetail>().id;
+    const account = await femke.post(`/api/v1/people/${uiAdminId}/account`, {
+      username: 'ufuk.ilhan',
+    });
+    assert.is(account.statusCode, 201, account.body);
+    const role = await femke.post(`/api/v1/people/${uiAdminId}/roles`, {
+      role: 'admin',
+      unitId: corps.unitId,
+    });
+    assert.is(role.statusCode, 201, role.body);
+    const ufuk = await firstLogin(
+      'ufuk.ilhan',
+      account.json<CreateAccountResponse>().temporaryPassword,
+    );
+    const third = await proposeUnit(corps.personId, 'NL-RE-4');
+    const told = (await ufuk.get(`/api/v1/roster-changes/${third}`)).json<RosterChange>();
+    assert.equal([told.canApprove, told.approvalBlock], [false, 'related']);
+    const refused = await ufuk.post(`/api/v1/roster-changes/${third}/approve`);
+    expectRefused(refused, 409, 'four_eyes_related');
+    assert.match(refused.json<{ message: string }>().message, /second pair of eyes/);
+    // Sanne, appointed by the operator, is a second pair of eyes for either of them.
+    const byList = await second.get('/api/v1/roster-changes?state=pending');
+    const listed = byList.json<{ items: RosterChange[] }>().items.find((c) => c.id === third);
+    assert.equal([listed?.canApprove, listed?.approvalBlock], [true, null]);
+    assert.is((await second.post(`/api/v1/roster-changes/${third}/approve`)).statusCode, 200);
+  },
+);
+
+const APPOINT = (employeeNumber: string, ...rest: string[]) => [
+  '--organisation',
+  'NL-POL',
+  '--employee-number',
+  employeeNumber,
+  ...rest,
+];
+
+init(
+  'add-administrator appoints an existing person, and refuses what it cannot do, changing nothing',
+  async () => {
+    const femke = await browserAs(corps.username, FEMKE_PASSWORD);
+    const created = await femke.post('/api/v1/people', {
+      employeeNumber: 'EX-0005',
+      givenName: 'Eva',
+      familyName: 'Bos',
+      email: 'eva.bos@politie.example',
+      language: 'en',
+    });
+    assert.is(created.statusCode, 201, created.body);
+    const evaId = created.json<PersonDetail>().id;
+
+    const refusals: [string[], RegExp][] = [
+      [APPOINT('EX-0005'), /--username is required/],
+      [
+        withFlag(APPOINT('EX-0005', '--username', 'eva.bos'), '--organisation', 'NL-XX'),
+        /no unit has the code NL-XX/,
+      ],
+      [
+        withFlag(APPOINT('EX-0005', '--username', 'eva.bos'), '--organisation', 'NL-RE-2'),
+        /not the root unit/,
+      ],
+      [
+        APPOINT('EX-0005', '--username', 'sanne.devries'),
+        /username sanne\.devries is already in use/,
+      ],
+      [
+        APPOINT('NO-0404', '--username', 'nobody.here'),
+        /no person has the employee number NO-0404/,
+      ],
+      [withFlag(SANNE_ARGS, '--username', 'sanne.twee'), /already has the employee number SV-0002/],
+      [APPOINT('UI-0003', '--username', 'ufuk.other'), /has the account ufuk\.ilhan already/],
+      [APPOINT('SV-0002'), /administrator there already/],
+    ];
+    await expectNoChange(t.db, ALL_TABLES, async () => {
+      for (const [args, pattern] of refusals) {
+        try {
+          await addAdministrator(t.db, parseAddAdministratorArgs(args), { now: t.clock.now() });
+          assert.unreachable(`accepted: ${args.join(' ')}`);
+        } catch (err) {
+          assert.instance(err, InitOrganisationError, String(err));
+          assert.match((err as Error).message, pattern);
+          assert.match((err as Error).message, /nothing was changed/);
+        }
+      }
+    });
+    // Bad flags are refused before the database is opened, naming the flag.
+    for (const [args, pattern] of [
+      [APPOINT('EX-0005', '--email', 'eva'), /--email/],
+      [APPOINT('EX 0005'), /--employee-number/],
+      [['--employee-number', 'EX-0005'], /--organisation is required/],
+      [APPOINT('EX-0005', '--username', 'Eva'), /--username/],
+      [APPOINT('EX-0005', '--unit-kind', 'corps'), /--unit-kind/],
+    ] as [string[], RegExp][]) {
+      try {
+        parseAddAdministratorArgs(args);
+        assert.unreachable(`accepted: ${args.join(' ')}`);
+      } catch (err) {
+        assert.instance(err, InitOrganisationError);
+        assert.match((err as Error).message, pattern);
+        assert.match((err as Error).message, /Usage:/);
+      }
+    }
+
+    // Eva, whose record Femke made, gets an account and the role from the operator; the
+    // operator is told that Femke and Eva are one pair of eyes.
+    const eva = await addAdministrator(
+      t.db,
+      parseAddAdministratorArgs(APPOINT('EX-0005', '--username', 'eva.bos')),
+      {
+        now: t.clock.now(),
+      },
+    );
+    assert.is(eva.personId, evaId);
+    assert.is(eva.madeByAdministrators, 1);
+    assert.ok(eva.temporaryPassword);
+    await firstLogin('eva.bos', eva.temporaryPassword);
+
+    // Ufuk keeps his account and password when the operator appoints him in another organisation.
+    const hash = await t.db
+      .selectFrom('account')
+      .select('password_hash')
+      .where('person_id', '=', uiAdminId)
+      .executeTakeFirstOrThrow();
+    const ufuk = await addAdministrator(
+      t.db,
+      parseAddAdministratorArgs(withFlag(APPOINT('UI-0003'), '--organisation', 'BE-ZONE')),
+      { now: t.clock.now() },
+    );
+    assert.equal([ufuk.username, ufuk.temporaryPassword], ['ufuk.ilhan', null]);
+    const after = await t.db
+      .selectFrom('account')
+      .select('password_hash')
+      .where('person_id', '=', uiAdminId)
+      .executeTakeFirstOrThrow();
+    assert.is(after.password_hash, hash.password_hash);
+  },
+);
+
+init(
+  'the add-administrator command prints the username and the one-time password only',
+  async () => {
+    const args = APPOINT(
+      'CL-0006',
+      '--given-name',
+      'Cor',
+      '--family-name',
+      'Lievens',
+      '--email',
+      'cor.lievens@politie.example',
+      '--language',
+      'nl-BE',
+      '--username',
+      'cor.lievens',
+    );
+    const run = await runCli(args, 'add-administrator');
+    assert.is(run.code, 0, run.stderr);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.is(lines.length, 2, run.stdout);
+    assert.is(lines[0], 'username: cor.lievens');
+    const password = /^temporary password: (\S{16,})$/.exec(lines[1] ?? '')?.[1];
+    assert.ok(password, run.stdout);
+    assert.not.match(run.stderr, password);
+    const login = await new Browser(t.app).login('cor.lievens', password);
+    assert.is(login.statusCode, 200, login.body);
+
+    await expectNoChange(t.db, ALL_TABLES, async () => {
+      const again = await runCli(args, 'add-administrator');
+      assert.is(again.code, 1);
+      assert.is(again.stdout, '');
+      assert.match(again.stderr, /employee number CL-0006/);
+      const help = await runCli(['--help'], 'add-administrator');
+      assert.is(help.code, 2);
+      assert.match(help.stderr, /--organisation/);
     });
   },
 );

@@ -1,6 +1,6 @@
 // The operator's command line: `pnpm teamspiegel backup <file>`,
 // `pnpm teamspiegel restore <file>`, `pnpm teamspiegel backup-key <dir>` and
-// `pnpm teamspiegel init-organisation ...`
+// `pnpm teamspiegel init-organisation ...` and `pnpm teamspiegel add-administrator ...`
 // (docs/operations.md). It reads the same configuration as the server (TEAMSPIEGEL_DATA_DIR,
 // TEAMSPIEGEL_KEY_DIR, ...), so run it as the server's user with the server's environment.
 // Output names files, waves and counts, never answers; init-organisation prints the new
@@ -8,14 +8,17 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createDb, migrateToLatest } from '@teamspiegel/db';
+import { createDb, migrateToLatest, type Db } from '@teamspiegel/db';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { BackupError, createBackup, DATABASE_FILE, restoreBackup } from './backup.ts';
 import { generateRecoveryKey, RecoveryKeyError } from './recovery-key.ts';
 import {
+  ADD_ADMINISTRATOR_USAGE,
+  addAdministrator,
   INIT_USAGE,
   InitOrganisationError,
   initOrganisation,
+  parseAddAdministratorArgs,
   parseInitOrganisationArgs,
 } from './init-organisation.ts';
 
@@ -29,7 +32,10 @@ const USAGE = `Usage:
       a new recovery key pair in <dir>: teamspiegel-recovery.pub for the server,
       teamspiegel-recovery.key (0600) for the custodian, kept offline
   pnpm teamspiegel init-organisation --help
-                                    an organisation's root unit and its first administrator`;
+                                    an organisation's root unit and its first administrator
+  pnpm teamspiegel add-administrator --help
+                                    a further administrator at an organisation's root (four
+                                    eyes needs two administrators no administrator made)`;
 
 /** The code version for the manifest: the version and commit the server reports, if known. */
 function codeVersionOf(config: Config): string {
@@ -39,6 +45,32 @@ function codeVersionOf(config: Config): string {
 
 /** pnpm runs scripts in the workspace root; a relative file is meant from where it was typed. */
 const fromCaller = (file: string) => resolve(process.env.INIT_CWD ?? process.cwd(), file);
+
+/** The server's database (created and migrated if the server has not started yet), for `work`. */
+async function withDatabase<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = createDb(join(config.dataDir, DATABASE_FILE));
+  try {
+    await migrateToLatest(db);
+    return await work(db, config);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Prints the username and, when there is one, the one-time password (stdout, once). */
+function printLogin(config: Config, username: string, password: string | null): void {
+  console.log(`username: ${username}`);
+  if (password === null) {
+    console.error('The person keeps their account and password.');
+    return;
+  }
+  console.log(`temporary password: ${password}`);
+  console.error(
+    `Shown once. Log in at ${config.publicOrigin}; Teamspiegel asks for a new password first.`,
+  );
+}
 
 /**
  * Creates an organisation and its first administrator in the server's database (created and
@@ -50,21 +82,30 @@ async function initOrganisationCommand(args: string[]): Promise<number> {
     return 2;
   }
   const input = parseInitOrganisationArgs(args);
-  const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = createDb(join(config.dataDir, DATABASE_FILE));
-  try {
-    await migrateToLatest(db);
+  return withDatabase(async (db, config) => {
     const result = await initOrganisation(db, input);
-    console.log(`username: ${result.username}`);
-    console.log(`temporary password: ${result.temporaryPassword}`);
-    console.error(
-      `Shown once. Log in at ${config.publicOrigin}; Teamspiegel asks for a new password first.`,
-    );
+    printLogin(config, result.username, result.temporaryPassword);
     return 0;
-  } finally {
-    await db.destroy();
+  });
+}
+
+/** Appoints a further administrator at an organisation's root; prints as init-organisation. */
+async function addAdministratorCommand(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.error(ADD_ADMINISTRATOR_USAGE);
+    return 2;
   }
+  const input = parseAddAdministratorArgs(args);
+  return withDatabase(async (db, config) => {
+    const result = await addAdministrator(db, input);
+    printLogin(config, result.username, result.temporaryPassword);
+    if (result.madeByAdministrators) {
+      console.error(
+        `Note: ${result.madeByAdministrators} administrator(s) made this person's record, account or administrator role; four eyes does not count them and this administrator as two.`,
+      );
+    }
+    return 0;
+  });
 }
 
 /** Writes a new recovery key pair into `dir` and says what to do with each half. */
@@ -106,6 +147,7 @@ function parseArgs(args: string[], valued: string[], flags: string[]) {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'init-organisation') return initOrganisationCommand(argv.slice(1));
+  if (argv[0] === 'add-administrator') return addAdministratorCommand(argv.slice(1));
   const [command, ...args] = argv;
   const parsed =
     command === 'backup'

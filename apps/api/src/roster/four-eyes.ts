@@ -62,6 +62,27 @@ export async function relatedAmong(
   return related;
 }
 
+/**
+ * The administrators who made `person` (their person, account or an approving role): they and
+ * `person` cannot approve each other's changes. The operator's command line is no one.
+ */
+export async function makersOf(db: Db, person: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .select(['action', 'details', 'actor_person_id'])
+    .where('target_type', '=', 'person')
+    .where('action', 'in', [...MAKING_ACTIONS])
+    .where('target_id', '=', person)
+    .where('actor_person_id', 'is not', null)
+    .execute();
+  const makers = rows.filter((row) => {
+    if (row.action !== 'role.assigned') return true;
+    const { role } = JSON.parse(row.details) as { role?: string };
+    return role !== undefined && APPROVING_ROLES.has(role);
+  });
+  return [...new Set(makers.map((row) => row.actor_person_id!))];
+}
+
 /** Whether one of the two made the other (see relatedAmong). */
 export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boolean> {
   return (await relatedAmong(db, a, [b])).has(b);
