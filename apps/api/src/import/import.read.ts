@@ -112,6 +112,10 @@ export interface ReadFile {
   readRejections: ReadRejection[];
   /** Cells per line, joined (read them with cellsOf), to show rejected rows as they were. */
   cellsByLine: Map<number, string>;
+  /** The header as written in the file: the rejected rows' CSV of this file repeats it. */
+  header: string[];
+  /** The header name per field read, to name the column a planned rejection is about. */
+  columnNames: Record<string, string>;
 }
 
 const FILE_NAMES: Record<ImportFileKind, string> = {
@@ -283,6 +287,8 @@ export async function readImportFile(
     meta,
     readRejections,
     cellsByLine,
+    header: map.cells,
+    columnNames: map.names,
     ...(kind === 'units' && { units }),
     ...(kind === 'people' && { people }),
     ...(kind === 'memberships' && { memberships }),

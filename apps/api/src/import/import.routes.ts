@@ -12,6 +12,7 @@ import {
   ImportRun,
   ImportRunsPage,
   ImportRunsQuery,
+  RejectedCsvQuery,
   type ImportFileKind,
 } from '@teamspiegel/contracts';
 import { isRootPath, scopeOf } from '@teamspiegel/core';
@@ -19,6 +20,7 @@ import type { Db } from '@teamspiegel/db';
 import { type Clock, dateOf } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { AppError, badRequest, forbidden } from '../errors.ts';
+import { sendCsv } from '../csv.ts';
 import { errorResponses } from '../http.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { actorOf } from '../plugins/authz.ts';
@@ -28,6 +30,7 @@ import {
   applyRun,
   createDryRun,
   findRun,
+  firstRejectedFile,
   listChanges,
   listRuns,
   rejectedCsv,
@@ -213,28 +216,32 @@ export async function importRoutes(
     '/api/v1/imports/:importId/rejected.csv',
     {
       config: { permission: 'org:manage' },
-      schema: { params: ImportParams, response: { 200: Type.String(), ...errorResponses } },
+      schema: {
+        params: ImportParams,
+        querystring: RejectedCsvQuery,
+        response: { 200: Type.String(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       const { rootIds, actorId } = importRootsOf(request);
       const run = await findRun(db, rootIds, request.params.importId);
+      const file = request.query.file ?? (await firstRejectedFile(db, run.id)) ?? 'units';
+      // The reason in the requester's own language, as every text the server words for them.
+      const language = actorOf(request).person.language;
       // HR rows leave the application: audited with the export, as every export is.
       const csv = await db.transaction().execute(async (trx) => {
-        const text = await rejectedCsv(trx, run.id);
+        const out = await rejectedCsv(trx, run, file, language);
         await recordAudit(trx, clock.now(), {
           actorId,
           scopePath: `/${run.organisation_id}/`,
           action: 'import.rejected_exported',
           targetType: 'import_run',
           targetId: run.id,
-          details: { rows: run.rejected_total },
+          details: { file, rows: out.rows },
         });
-        return text;
+        return out.text;
       });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="import-${run.id}-rejected.csv"`)
-        .send(csv);
+      return sendCsv(reply, `import-${run.id}-${file}-rejected.csv`, csv);
     },
   );
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import {
   IMPORT_FILE_KINDS,
   IMPORT_REJECTED_LISTED,
@@ -7,21 +6,24 @@ import {
   type ImportChangeKind,
   type ImportFileKind,
   type ImportRejectionCode,
+  type ImportRejectionParams,
   type ImportRun,
   type ImportRunState,
   type ImportRunSummary,
   type ImportSummary,
+  type Language,
 } from '@teamspiegel/contracts';
 import { planImportSteps, type ImportInput, type ImportPlan } from '@teamspiegel/core';
 import type { Db, ImportRunRow } from '@teamspiegel/db';
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { dateOf } from '../clock.ts';
-import { neutralise } from '../csv.ts';
+import { csvDocument } from '../csv.ts';
 import { conflict, notFound } from '../errors.ts';
 import { frozenUnitIds, proposeRosterChange } from '../roster/freeze.ts';
 import { applyPlan, stepped, turn } from './import.apply.ts';
 import { cellsOf, type ReadFile, type ReadRejection } from './import.read.ts';
+import { reasonText, rejectedColumns } from './import.reasons.ts';
 import { loadSnapshot, rosterHashSteps } from './import.snapshot.ts';
 
 /** What a run keeps until it is decided: the valid rows and the keys of the rejected ones. */
@@ -30,7 +32,8 @@ interface StoredInput {
   readRejections: ReadRejection[];
 }
 
-type StoredFile = ImportRun['files'][number] & { sha256: string };
+/** A file as the run keeps it: with its hash and its header as written (older runs lack it). */
+type StoredFile = ImportRun['files'][number] & { sha256: string; header?: string[] };
 
 /**
  * The stored rows as JSON lines: a first line with the sections and their lengths, then one row
@@ -151,7 +154,21 @@ const REJECTION_TEXT: Record<ImportRejectionCode, string> = {
   other_organisation: 'Belongs to another organisation.',
   inactive_person: 'The person is deactivated.',
   archived_unit: 'The unit is archived.',
+  person_rejected: "The person's row in the people file was rejected.",
+  unit_rejected: "The unit's row in the units file was rejected.",
 };
+
+/**
+ * What the `cells` column of a rejected row holds: the row's cells, with the reason's value-free
+ * params beside them when it has any (a bare array in runs stored before params existed).
+ */
+type StoredCells = string[] | { cells: string[]; params: ImportRejectionParams };
+
+function storedCells(json: string | null): { cells: string[]; params?: ImportRejectionParams } {
+  if (json === null) return { cells: [] };
+  const value = JSON.parse(json) as StoredCells;
+  return Array.isArray(value) ? { cells: value } : value;
+}
 
 /**
  * Clears what a decided run no longer needs: its rows, planned changes, the cells of rejected
@@ -216,7 +233,7 @@ export async function createDryRun(
   const frozen = await touchesFrozen(db, plan, ctx.today);
   const id = randomUUID();
   const metas: StoredFile[] = IMPORT_FILE_KINDS.flatMap((k) =>
-    files.filter((f) => f.meta.kind === k).map((f) => f.meta),
+    files.filter((f) => f.meta.kind === k).map((f) => ({ ...f.meta, header: f.header })),
   );
   const byKind = new Map<ImportFileKind, ReadFile>(files.map((f) => [f.meta.kind, f]));
   await db.transaction().execute(async (trx) => {
@@ -267,8 +284,16 @@ export async function createDryRun(
       line: r.line,
       code: r.code,
       text: r.text.slice(0, 500),
-      column_name: r.column ?? null,
-      cells: JSON.stringify(cellsOf(byKind.get(r.file), r.line)),
+      // A rejection of the plan names its field: the column is named as the file's header does.
+      column_name:
+        (
+          r.column ?? (r.field ? (byKind.get(r.file)?.columnNames[r.field] ?? r.field) : null)
+        )?.slice(0, 100) ?? null,
+      cells: JSON.stringify(
+        r.params
+          ? ({ cells: cellsOf(byKind.get(r.file), r.line), params: r.params } satisfies StoredCells)
+          : cellsOf(byKind.get(r.file), r.line),
+      ),
     }));
     for (let i = 0; i < rejectedRows.length; i += 500) {
       await trx
@@ -358,16 +383,18 @@ export async function findRun(db: Db, rootIds: readonly string[], id: string): P
 }
 
 function publicFiles(files: string): ImportRun['files'] {
-  return (JSON.parse(files) as StoredFile[]).map(({ sha256: _sha, ...f }) => f);
+  return (JSON.parse(files) as StoredFile[]).map(({ sha256: _sha, header: _header, ...f }) => f);
 }
 
 const appliedBy = (run: RunRow) =>
   run.applier_id && run.applier ? { appliedBy: { id: run.applier_id, name: run.applier } } : {};
 
+const withParams = (params: ImportRejectionParams | undefined) => (params ? { params } : {});
+
 export async function runDto(db: Db, run: RunRow): Promise<ImportRun> {
   const rows = await db
     .selectFrom('import_rejected')
-    .select(['file', 'line', 'code', 'text', 'column_name'])
+    .select(['file', 'line', 'code', 'text', 'column_name', 'cells'])
     .where('run_id', '=', run.id)
     .orderBy('seq')
     .limit(IMPORT_REJECTED_LISTED)
@@ -389,6 +416,7 @@ export async function runDto(db: Db, run: RunRow): Promise<ImportRun> {
         reason: {
           code: r.code as ImportRun['rejected']['rows'][number]['reason']['code'],
           text: r.text,
+          ...withParams(storedCells(r.cells).params),
         },
         ...(r.column_name && { column: r.column_name }),
       })),
@@ -455,34 +483,50 @@ export async function listChanges(
   return { items, total: Number(total.n), page, pageSize };
 }
 
-/** The rejected rows as CSV: file, line, reason, then the row's cells, every cell neutralised. */
-export async function rejectedCsv(db: Db, runId: string): Promise<string> {
-  const rows = await db
+/** The file a rejected-rows download is of when none is named: the first with any. */
+export async function firstRejectedFile(db: Db, runId: string): Promise<ImportFileKind | null> {
+  const row = await db
     .selectFrom('import_rejected')
-    .selectAll()
+    .select('file')
     .where('run_id', '=', runId)
     .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  return (row?.file as ImportFileKind | undefined) ?? null;
+}
+
+/**
+ * The rejected rows of one file as CSV in that file's own shape, so HR can correct them and upload
+ * them again: the file's header as written and each row's cells as read (formula-like ones
+ * neutralised), then the line and the reason in the reader's language as the last two columns
+ * (the import ignores columns it does not know). Once a run is decided its cells are cleared:
+ * the rows keep only line and reason.
+ */
+export async function rejectedCsv(
+  db: Db,
+  run: Pick<ImportRunRow, 'id' | 'files'>,
+  file: ImportFileKind,
+  language: Language,
+): Promise<{ text: string; rows: number }> {
+  const rows = await db
+    .selectFrom('import_rejected')
+    .select(['line', 'code', 'column_name', 'cells'])
+    .where('run_id', '=', run.id)
+    .where('file', '=', file)
+    .orderBy('seq')
     .execute();
-  const width = Math.max(
-    0,
-    ...rows.map((r) => (r.cells ? (JSON.parse(r.cells) as string[]).length : 0)),
-  );
-  const header = [
-    'file',
-    'line',
-    'reason',
-    ...Array.from({ length: width }, (_, i) => `cell_${i + 1}`),
-  ];
-  const body = rows.map((r) => [
-    r.file,
+  const stored = (JSON.parse(run.files) as StoredFile[]).find((f) => f.kind === file);
+  const read = rows.map((r) => ({ ...r, ...storedCells(r.cells) }));
+  const width = Math.max(stored?.header?.length ?? 0, ...read.map((r) => r.cells.length));
+  const header = Array.from({ length: width }, (_, i) => stored?.header?.[i] ?? '');
+  const names = rejectedColumns(language);
+  const body = read.map((r) => [
+    ...Array.from({ length: width }, (_, i) => r.cells[i] ?? ''),
     String(r.line),
-    `${r.code}: ${r.text}`,
-    ...(r.cells ? (JSON.parse(r.cells) as string[]) : []),
+    reasonText(language, r.code as ImportRejectionCode, r.params, r.column_name),
   ]);
-  return stringify(
-    [header, ...body].map((row) => row.map(neutralise)),
-    { delimiter: ';', bom: true },
-  );
+  // The server's CSV format (BOM, ';', CRLF), every cell neutralised.
+  return { text: csvDocument([...header, names.line, names.reason], body), rows: rows.length };
 }
 
 export type ApplyOutcome = { status: 200 | 202; runId: string };
