@@ -61,9 +61,16 @@ function* encodeInputSteps(stored: StoredInput): Generator<void, string, void> {
 }
 
 function* decodeInputSteps(text: string): Generator<void, StoredInput, void> {
-  const lines = text.split('\n');
-  yield;
-  const head = JSON.parse(lines[0]!) as Record<(typeof SECTIONS)[number], number | null>;
+  // Line by line from the text itself: splitting it first would hold a second copy of every
+  // row (137,000 strings) beside the rows parsed from them.
+  let from = 0;
+  const nextLine = () => {
+    const end = text.indexOf('\n', from);
+    const line = text.slice(from, end === -1 ? text.length : end);
+    from = end === -1 ? text.length : end + 1;
+    return line;
+  };
+  const head = JSON.parse(nextLine()) as Record<(typeof SECTIONS)[number], number | null>;
   const out: Record<string, unknown[] | undefined> = {};
   let at = 1;
   for (const s of SECTIONS) {
@@ -71,8 +78,8 @@ function* decodeInputSteps(text: string): Generator<void, StoredInput, void> {
     if (n === null) continue;
     const rows: unknown[] = [];
     for (let i = 0; i < n; i++) {
-      rows.push(JSON.parse(lines[at++]!));
-      if (at % 2000 === 0) yield;
+      rows.push(JSON.parse(nextLine()));
+      if (++at % 2000 === 0) yield;
     }
     out[s] = rows;
   }
