@@ -77,6 +77,7 @@ report('rejections carry a code with params and name columns as the file header 
       params: { lines: [3, 5], inFile: 'people' },
     },
   ]);
+  assert.equal(run.rejected.perFile, { units: 0, people: 3, memberships: 1 });
   // The params hold no value of a row: no name, no address, no employee number.
   assert.not.match(JSON.stringify(run.rejected.rows.map((r) => r.reason.params)), /RP|@|Bram/);
 });

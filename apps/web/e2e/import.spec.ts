@@ -88,10 +88,11 @@ test('an administrator dry-runs the HR export, sees and downloads the rejected r
       .getByRole('table', { name: 'Afgekeurde regels met bestand, regelnummer en reden' })
       .getByRole('row')
       .nth(1);
-    await expect(row.getByRole('cell').nth(0)).toHaveText('Eenheden');
-    await expect(row.getByRole('cell').nth(1)).toHaveText(String(badLine));
-    await expect(row.getByRole('cell').nth(2)).toContainText('Onbekende bovenliggende eenheid');
-    await expect(row.getByRole('cell').nth(2)).toContainText(`ONBEKEND-${stamp}`);
+    // Line and reason first (a phone keeps them in view), the reason in Dutch only.
+    await expect(row.getByRole('cell').nth(0)).toHaveText(String(badLine));
+    await expect(row.getByRole('cell').nth(1)).toContainText('Onbekende bovenliggende eenheid');
+    await expect(row.getByRole('cell').nth(1)).not.toContainText('cannot be placed');
+    await expect(row.getByRole('cell').nth(2)).toHaveText('Eenheden');
 
     // Nothing changed yet, and the valid part waits for an explicit choice.
     const summary = page.getByRole('table', { name: 'Geplande wijzigingen per soort' });
@@ -109,9 +110,13 @@ test('an administrator dry-runs the HR export, sees and downloads the rejected r
 
     // --- The rejected rows as CSV --------------------------------------------------------------
     const downloading = page.waitForEvent('download');
-    await rejected.getByRole('link', { name: 'Afgekeurde regels downloaden (CSV)' }).click();
+    await rejected
+      .getByRole('link', { name: 'Eenheden: afgekeurde regels downloaden (CSV)' })
+      .click();
     const download = await downloading;
     const csv = readFileSync(await download.path(), 'utf8');
+    // The units file's own columns, then regel and reden: HR can correct it and upload it again.
+    expect(csv.split(/\r?\n/)[0]).toMatch(/;regel;reden$/);
     expect(csv).toContain(String(badLine));
     expect(csv).toContain(`${service}-T2`);
     expect(csv).toContain(`ONBEKEND-${stamp}`);

@@ -161,6 +161,13 @@ export const ImportRun = Type.Object(
         total: Count,
         /** The first IMPORT_REJECTED_LISTED rejected rows, in file order (units, people, memberships). */
         rows: Type.Array(ImportRejectedRow),
+        /** Rejected rows per file: a download link for each file that has any (rejected.csv?file=). */
+        perFile: Type.Optional(
+          Type.Object(
+            { units: Count, people: Count, memberships: Count },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),

@@ -406,6 +406,12 @@ export async function runDto(db: Db, run: RunRow): Promise<ImportRun> {
     .orderBy('seq')
     .limit(IMPORT_REJECTED_LISTED)
     .execute();
+  const perFile = await db
+    .selectFrom('import_rejected')
+    .select(['file', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', run.id)
+    .groupBy('file')
+    .execute();
   return {
     id: run.id,
     state: run.state as ImportRunState,
@@ -417,6 +423,9 @@ export async function runDto(db: Db, run: RunRow): Promise<ImportRun> {
     summary: JSON.parse(run.summary) as ImportSummary,
     rejected: {
       total: run.rejected_total,
+      perFile: Object.fromEntries(
+        IMPORT_FILE_KINDS.map((k) => [k, Number(perFile.find((p) => p.file === k)?.n ?? 0)]),
+      ) as Record<ImportFileKind, number>,
       rows: rows.map((r) => ({
         file: r.file as ImportFileKind,
         line: r.line,
