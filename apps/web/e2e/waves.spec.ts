@@ -73,6 +73,7 @@ test('a programme form sent empty says what is missing in Dutch, not the browser
 }) => {
   await login(page, 'demo-admin');
   await page.goto('/admin/programmes');
+  await expect(page.getByRole('table', { name: 'Programma’s' })).toBeVisible();
   const rows = await page.getByRole('table', { name: 'Programma’s' }).getByRole('row').count();
   const form = page.locator('#programme-create form');
   // The app checks the form itself: no browser tooltip in the browser's own language.

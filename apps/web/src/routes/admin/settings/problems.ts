@@ -18,14 +18,15 @@ export interface ThresholdProblem {
  * maximum, never below the floor, never below the stored value.
  */
 export function thresholdProblems(options: {
-  entered: Readonly<Record<ThresholdKey, string>>;
+  /** As the inputs hold them: a number input bound in Svelte gives a number, or null when empty. */
+  entered: Readonly<Record<ThresholdKey, string | number | null>>;
   stored: Readonly<Record<ThresholdKey, number>>;
   inForce: (key: ThresholdKey) => number;
   floors: Readonly<Record<ThresholdKey, number>>;
 }): ThresholdProblem[] {
   const problems: ThresholdProblem[] = [];
   for (const key of THRESHOLD_KEYS) {
-    const text = options.entered[key].trim();
+    const text = String(options.entered[key] ?? '').trim();
     const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     const params = {
       floor: options.floors[key],
