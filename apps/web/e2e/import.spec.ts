@@ -93,6 +93,11 @@ test('an administrator dry-runs the HR export, sees and downloads the rejected r
     await expect(row.getByRole('cell').nth(1)).toContainText('Onbekende bovenliggende eenheid');
     await expect(row.getByRole('cell').nth(1)).not.toContainText('cannot be placed');
     await expect(row.getByRole('cell').nth(2)).toHaveText('Eenheden');
+    // At phone width the reason stays in view without scrolling sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const reasonBox = await row.getByRole('cell').nth(1).boundingBox();
+    expect(reasonBox!.x + reasonBox!.width).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // Nothing changed yet, and the valid part waits for an explicit choice.
     const summary = page.getByRole('table', { name: 'Geplande wijzigingen per soort' });
@@ -106,6 +111,10 @@ test('an administrator dry-runs the HR export, sees and downloads the rejected r
     const planned = page.getByRole('table', { name: 'Geplande wijzigingen: Eenheden' });
     await expect(planned.getByRole('row', { name: new RegExp(`${service}-T1`) })).toContainText(
       'nieuw',
+    );
+    // Fields and unit kinds in Dutch, not `kind: — → team`.
+    await expect(planned.getByRole('row', { name: new RegExp(`${service}-T1`) })).toContainText(
+      'Soort: — → Team',
     );
 
     // --- The rejected rows as CSV --------------------------------------------------------------
