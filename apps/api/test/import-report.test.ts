@@ -67,9 +67,17 @@ report('rejections carry a code with params and name columns as the file header 
     params: r.reason.params,
   }));
   assert.equal(rows, [
-    { at: 'people:3:duplicate_employee_number', column: undefined, params: { lines: [5] } },
+    {
+      at: 'people:3:duplicate_employee_number',
+      column: 'Personeelsnummer',
+      params: { lines: [5] },
+    },
     { at: 'people:4:formula_cell', column: 'Voornaam', params: undefined },
-    { at: 'people:5:duplicate_employee_number', column: undefined, params: { lines: [3] } },
+    {
+      at: 'people:5:duplicate_employee_number',
+      column: 'Personeelsnummer',
+      params: { lines: [3] },
+    },
     // The number is known; its person's rows were rejected, and which ones is said.
     {
       at: 'memberships:2:person_rejected',
@@ -124,7 +132,10 @@ report('rejected.csv of one file repeats its header and cells, then regel and re
     const en = await admin.get(`/api/v1/imports/${run.id}/rejected.csv?file=people`);
     const first = en.body.replace(/^\uFEFF/, '').split(/\r?\n/);
     assert.is(first[0], 'Personeelsnummer;Voornaam;Achternaam;E-mailadres;line;reason');
-    assert.match(first[1]!, /;3;The employee number occurs more than once \(line 5\)/);
+    assert.match(
+      first[1]!,
+      /;3;The employee number occurs more than once \(Personeelsnummer · line 5\)/,
+    );
   } finally {
     await t.db
       .updateTable('person')

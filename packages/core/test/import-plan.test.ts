@@ -480,10 +480,10 @@ plan('a membership of a person whose row was rejected says so and gives that row
   const p = planImport({ snapshot: emptyOrg(), input, today: TODAY });
   const dup = p.rejected.filter((r) => r.code === 'duplicate_employee_number');
   assert.equal(
-    dup.map((r) => [r.line, r.params]),
+    dup.map((r) => [r.line, r.params, r.field]),
     [
-      [3, { lines: [101] }],
-      [101, { lines: [3] }],
+      [3, { lines: [101] }, 'employee_number'],
+      [101, { lines: [3] }, 'employee_number'],
     ],
   );
   const ms = p.rejected.find((r) => r.file === 'memberships')!;

@@ -144,6 +144,7 @@ function rejectDuplicates<T extends { line: number }>(
   code: Rejection['code'],
   what: (row: T) => string,
   reject: (r: Rejection) => void,
+  field?: string,
 ): T[] {
   const byKey = new Map<string, T[]>();
   for (const row of rows) {
@@ -166,6 +167,7 @@ function rejectDuplicates<T extends { line: number }>(
         code,
         text: `${what(row)} also occurs on line ${others.join(', ')}.`,
         params: { lines: others },
+        ...(field && { field }),
       });
     }
   }
@@ -292,9 +294,8 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       'units',
       'duplicate_unit_code',
       (r) => `Unit code ${r.code}`,
-      (r) => {
-        reject(r);
-      },
+      reject,
+      'unit_code',
     );
     const keptUnitRows = new Set(rows);
     for (const r of input.units)
@@ -309,6 +310,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
           row,
           'other_organisation',
           `Unit code ${row.code} belongs to another organisation.`,
+          'unit_code',
         );
         return false;
       }
@@ -328,6 +330,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
           row,
           'second_root',
           `Unit ${row.code} has no parent; only the root ${root.code} may have none.`,
+          'parent_code',
         );
         return false;
       }
@@ -554,7 +557,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       rejectedNumbers.add(row.employeeNumber);
       protectedNumbers.add(row.employeeNumber);
       noteLine(rejectedPersonLines, row.employeeNumber, row.line);
-      reject({ file: 'people', line: row.line, code, text });
+      reject({ file: 'people', line: row.line, code, text, field: 'employee_number' });
     };
     let rows = rejectDuplicates(
       input.people,
@@ -563,6 +566,7 @@ export function* planImportSteps(opts: PlanImportOptions): Generator<void, Impor
       'duplicate_employee_number',
       (r) => `Employee number ${r.employeeNumber}`,
       reject,
+      'employee_number',
     );
     const keptPersonRows = new Set(rows);
     for (const r of input.people)
