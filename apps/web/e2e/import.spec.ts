@@ -150,6 +150,10 @@ test('an administrator dry-runs the HR export, sees and downloads the rejected r
       'Dit wijzigt 3 eenheden, 0 personen en 0 lidmaatschappen.',
     );
     await apply.getByRole('button', { name: 'Ja, toepassen' }).click();
+    // Read the run only once the page shows the outcome: before that the apply may still be running.
+    await expect(
+      page.getByText(/^(De import is toegepast\.|De import is ter goedkeuring aangeboden)/),
+    ).toBeVisible({ timeout: 30_000 });
 
     const run = await admin.get<ImportRun>(`/imports/${secondId}`);
     if (run.state === 'pending_approval') {
