@@ -636,23 +636,11 @@ export async function applyRun(
       });
       return { status: 202 as const, runId: run.id };
     }
-    await applyPlan(trx, plan, { rootId: ctx.rootId, now: ctx.now });
-    await trx
-      .updateTable('import_run')
-      .set({
-        state: 'applied',
-        applied_at: ctx.now.toISOString(),
-        summary: JSON.stringify(plan.summary),
-      })
-      .where('id', '=', run.id)
-      .execute();
-    await clearInput(trx, run.id);
-    await recordAudit(trx, ctx.now, {
+    await applyAndRecord(trx, run.id, plan, {
+      rootId: ctx.rootId,
+      rootPath: snapshot.rootPath,
+      now: ctx.now,
       actorId: ctx.actorId,
-      scopePath: snapshot.rootPath,
-      action: 'import.applied',
-      targetType: 'import_run',
-      targetId: run.id,
       details,
     });
     return { status: 200 as const, runId: run.id };
@@ -679,28 +667,53 @@ export async function applyApproved(
   // The clock's date, as every other check of the day uses (the freeze, the routes).
   const today = dateOf(ctx.at);
   const { snapshot, plan } = await planFor(trx, run.organisation_id, stored, today, run.created_by);
-  await applyPlan(trx, plan, { rootId: run.organisation_id, now: ctx.at });
-  await trx
-    .updateTable('import_run')
-    .set({
-      state: 'applied',
-      applied_at: ctx.at.toISOString(),
-      summary: JSON.stringify(plan.summary),
-    })
-    .where('id', '=', run.id)
-    .execute();
-  await clearInput(trx, run.id);
   const files = JSON.parse(run.files) as StoredFile[];
-  await recordAudit(trx, ctx.at, {
+  await applyAndRecord(trx, run.id, plan, {
+    rootId: run.organisation_id,
+    rootPath: snapshot.rootPath,
+    now: ctx.at,
     actorId: ctx.approverId,
-    scopePath: snapshot.rootPath,
-    action: 'import.applied',
-    targetType: 'import_run',
-    targetId: run.id,
     details: {
       ...auditSummary(files, plan.summary, plan.rejected.length),
       rosterChangeId: ctx.rosterChangeId,
     },
+  });
+}
+
+/**
+ * The end of every apply, direct or approved: the plan's writes, the run marked applied with
+ * its final counts, its rows cleared (data minimisation) and the audit line, all in `trx`.
+ */
+async function applyAndRecord(
+  trx: Db,
+  runId: string,
+  plan: Parameters<typeof applyPlan>[1],
+  ctx: {
+    rootId: string;
+    rootPath: string;
+    now: Date;
+    actorId: string;
+    details: Parameters<typeof recordAudit>[2]['details'];
+  },
+): Promise<void> {
+  await applyPlan(trx, plan, { rootId: ctx.rootId, now: ctx.now });
+  await trx
+    .updateTable('import_run')
+    .set({
+      state: 'applied',
+      applied_at: ctx.now.toISOString(),
+      summary: JSON.stringify(plan.summary),
+    })
+    .where('id', '=', runId)
+    .execute();
+  await clearInput(trx, runId);
+  await recordAudit(trx, ctx.now, {
+    actorId: ctx.actorId,
+    scopePath: ctx.rootPath,
+    action: 'import.applied',
+    targetType: 'import_run',
+    targetId: runId,
+    details: ctx.details,
   });
 }
 
