@@ -277,6 +277,7 @@ test('the latest wave is the one that closed last', () => {
     sequence,
     opensOn: '2026-01-01',
     closesOn,
+    leaderTerm: { nl: 'mijn leidinggevende', 'nl-BE': 'mijn teamchef', en: 'my team lead' },
   });
   assert.is(
     latestWave([wave(1, '2026-02-15', 1), wave(3, '2026-04-12', 3), wave(2, '2026-03-15', 2)])
@@ -326,10 +327,25 @@ test('the CSV export asks for exactly the table on screen', () => {
 });
 
 test('items read as they were asked, with the organisation’s word for the lead', () => {
-  assert.match(itemLabel('lead.approachable', 'nl-BE'), /teamchef/);
-  assert.match(itemLabel('lead.approachable', 'en'), /team lead/);
-  assert.not.match(itemLabel('lead.approachable', 'nl'), /\{lead\}/);
-  assert.is(itemLabel('pack.unknown', 'en'), 'pack.unknown');
+  const builtIn = { nl: 'mijn leidinggevende', 'nl-BE': 'mijn teamchef', en: 'my team lead' };
+  const own = { nl: 'mijn chef', 'nl-BE': 'mijn ploegchef', en: 'my sergeant' };
+  assert.is(
+    itemLabel('lead.approachable', 'en', own),
+    'I can go to my sergeant when something is going on.',
+  );
+  assert.is(
+    itemLabel('lead.approachable', 'nl', own),
+    'Ik kan bij mijn chef terecht als er iets speelt.',
+  );
+  assert.match(itemLabel('lead.approachable', 'nl-BE', own), /mijn ploegchef/);
+  // At the start of a sentence the word is capitalised, as the pulse shows it.
+  assert.is(
+    itemLabel('lead.listens', 'en', own),
+    'My sergeant really listens when I come with a suggestion.',
+  );
+  assert.match(itemLabel('lead.approachable', 'en', builtIn), /my team lead/);
+  assert.not.match(itemLabel('lead.approachable', 'en', own), /team lead|\{lead\}/);
+  assert.is(itemLabel('pack.unknown', 'en', own), 'pack.unknown');
 });
 
 test('only "quarter" selects the quarter view; anything else is one wave', () => {

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { DateOnly, Id } from './common.ts';
 import { PARTICIPATION_BANDS, SIZE_BANDS } from './collection.ts';
 import { ThemeSchema } from './content.ts';
+import { OrganisationSettings } from './settings.ts';
 
 /**
  * Published results (anonymity.md section 3, content.md "Scoring"). Everything here is frozen
@@ -200,6 +201,11 @@ export const ResultWave = Type.Object(
     sequence: Type.Integer(),
     opensOn: DateOnly,
     closesOn: DateOnly,
+    /**
+     * The word of the wave's organisation for a team lead, per language, to fill `{lead}` in the
+     * item texts as they were asked. The only setting a results viewer is sent.
+     */
+    leaderTerm: OrganisationSettings.properties.leaderTerm,
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import {
   HeatmapRow,
   IdParams,
   NodeParams,
+  type OrganisationSettings,
   NodeResult,
   NodeResultParams,
   PeriodQuery,
@@ -24,6 +25,7 @@ import {
 } from '@teamspiegel/contracts';
 import {
   compareThemes,
+  DEFAULT_LEADER_TERM,
   effectiveThresholds,
   toResultItem,
   type CellTally,
@@ -39,6 +41,7 @@ import { allItems } from '../collection/catalogue.ts';
 import { parseJsonArray } from '../collection/waves.repository.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { resultsRemoved, resultsRemovedError } from '../retention/retention.service.ts';
+import { organisationIdOf, settingsFor } from '../settings/settings.repository.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import type { Actor } from '../access.repository.ts';
@@ -154,6 +157,37 @@ function waveItems(wave: ClosedWave): ResultItem[] {
   });
 }
 
+type LeaderTerm = OrganisationSettings['leaderTerm'];
+
+/**
+ * The organisation's word for a team lead per programme, for the item texts on the results
+ * pages. Only this word is read out of the settings: a viewer may not read the rest.
+ */
+async function leaderTermsOf(
+  db: Db,
+  programmeIds: readonly string[],
+): Promise<Map<string, LeaderTerm>> {
+  const terms = new Map<string, LeaderTerm>();
+  if (programmeIds.length === 0) return terms;
+  const rows = await db
+    .selectFrom('programme')
+    .innerJoin('unit', 'unit.id', 'programme.root_unit_id')
+    .select(['programme.id as programmeId', 'unit.path as rootPath'])
+    .where('programme.id', 'in', [...new Set(programmeIds)])
+    .execute();
+  const byOrganisation = new Map<string, LeaderTerm>();
+  for (const row of rows) {
+    const organisationId = organisationIdOf(row.rootPath);
+    let term = byOrganisation.get(organisationId);
+    if (!term) {
+      term = (await settingsFor(db, organisationId)).leaderTerm;
+      byOrganisation.set(organisationId, term);
+    }
+    terms.set(row.programmeId, term);
+  }
+  return terms;
+}
+
 const asTally = (themes: ReadonlyMap<string, Moments> | undefined): CellTally => ({
   respondents: 0,
   items: new Map(),
@@ -221,6 +255,10 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
         mergedInto ??= latest.mergedInto;
       }
       waves.sort((a, b) => (a.closesOn < b.closesOn ? 1 : a.closesOn > b.closesOn ? -1 : 0));
+      const leaderTerms = await leaderTermsOf(
+        db,
+        waves.map((w) => w.programmeId),
+      );
       return {
         waves: waves.map((w) => ({
           waveId: w.id,
@@ -229,6 +267,7 @@ export function resultsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock
           sequence: w.sequence,
           opensOn: w.opensOn,
           closesOn: w.closesOn,
+          leaderTerm: leaderTerms.get(w.programmeId) ?? { ...DEFAULT_LEADER_TERM },
         })),
         nodes,
         home,

@@ -7,20 +7,19 @@ export { ANCHOR_ITEM_IDS };
 
 const BY_ID = new Map<string, Item>(ITEM_BANK.map((item) => [item.id, item]));
 
-/** The organisation's word for a team lead, as the pulse shows it (a setting in a later release). */
-const LEADER_TERM: Record<Language, string> = {
-  nl: 'mijn leidinggevende',
-  'nl-BE': 'mijn teamchef',
-  en: 'my team lead',
-};
+/** The organisation's word for a team lead per language, as the results overview sends it per wave. */
+export type LeaderTerm = Readonly<Record<Language, string>>;
 
-/** An item's wording as it was asked, in the reader's language; the id when it is not in the bank. */
-export function itemLabel(itemId: string, language: Language): string {
+/**
+ * An item's wording as it was asked, in the reader's language, with the organisation's word for
+ * the lead; the id when it is not in the bank.
+ */
+export function itemLabel(itemId: string, language: Language, leaderTerm: LeaderTerm): string {
   const item = BY_ID.get(itemId);
   if (!item) return itemId;
   const template =
     language === 'nl-BE' ? (item.texts['nl-BE'] ?? item.texts.nl) : item.texts[language];
-  const filled = template.replaceAll('{lead}', LEADER_TERM[language]);
+  const filled = template.replaceAll('{lead}', leaderTerm[language].trim());
   return filled.charAt(0).toLocaleUpperCase(language) + filled.slice(1);
 }
 
