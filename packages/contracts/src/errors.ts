@@ -50,6 +50,7 @@ export const ERROR_CODES = [
   'four_eyes_related',
   'roster_change_not_pending',
   'roster_change_failed',
+  'wave_open_early_roster_changed',
   // --- issue 6: import ---
   'import_no_files',
   'import_unexpected_field',

@@ -15,6 +15,8 @@ export const ROSTER_CHANGE_KINDS = [
   'person_deactivate',
   /** An approved HR import run (apps/api/src/import). */
   'import',
+  /** Lowering an organisation's roster.freezeWindowDays (raising applies at once). */
+  'freeze_window',
 ] as const;
 export type RosterChangeKind = (typeof ROSTER_CHANGE_KINDS)[number];
 

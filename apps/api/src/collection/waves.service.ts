@@ -25,7 +25,8 @@ import type { Config } from '../config.ts';
 import { conflict } from '../errors.ts';
 import { currentOn } from '../org/periods.ts';
 import { insertPublication, preparePublication } from '../results/publish.ts';
-import { organisationIdOf, thresholdsFor } from '../settings/settings.repository.ts';
+import { directRosterChangesSince } from '../roster/freeze.ts';
+import { organisationIdOf, settingsFor, thresholdsFor } from '../settings/settings.repository.ts';
 import { tallyItems } from './catalogue.ts';
 import { toBase64url } from './crypto/encoding.ts';
 import { KeyGenerationPool, type CellKeyPair, type KeySource } from './crypto/keys.ts';
@@ -104,6 +105,21 @@ export function createWaveRunner({ db, clock, config, log, keySource }: WaveRunn
         .where('programme.id', '=', wave.programme_id)
         .executeTakeFirstOrThrow();
       const date = today();
+      // Opened by hand before its day: only on a roster nobody reshaped alone within the
+      // freeze window, which the scheduler's opening on the day always had.
+      if (actorId !== null && wave.opens_on > date) {
+        const windowDays = (await settingsFor(trx, organisationIdOf(programme.path))).roster
+          .freezeWindowDays;
+        const since = addDays(date, -windowDays);
+        const direct = await directRosterChangesSince(trx, programme.path, since);
+        if (direct.count > 0) {
+          const waitUntil = addDays(direct.latestOn!, windowDays + 1);
+          throw conflict(
+            'wave_open_early_roster_changed',
+            `Opening early needs a roster that was frozen for the freeze window: ${direct.count} direct changes since ${since}; wait until ${waitUntil} or open on schedule.`,
+          );
+        }
+      }
       const previous = await trx
         .selectFrom('wave')
         .select('opened_at')

@@ -4,6 +4,8 @@ import { applyApprovedImport } from '../import/import.approval.ts';
 import { archiveUnit, createUnit, moveUnit } from '../org/units.routes.ts';
 import { addMembership, endMembershipOn } from '../people/memberships.routes.ts';
 import { deactivatePerson } from '../people/people.routes.ts';
+import { settingsFor } from '../settings/settings.repository.ts';
+import { applySettings } from '../settings/settings.routes.ts';
 
 /**
  * Applies an approved change, in the approval's transaction. Each applier calls the very
@@ -42,4 +44,15 @@ export const ROSTER_APPLIERS: Record<RosterChangeKind, RosterApplier> = {
   person_deactivate: (trx, change, ctx) =>
     deactivatePerson(trx, payloadOf(change), changeContext(change, ctx)),
   import: applyApprovedImport,
+  freeze_window: async (trx, change, ctx) => {
+    const { organisationId, days } = payloadOf<{ organisationId: string; days: number }>(change);
+    const current = await settingsFor(trx, organisationId);
+    await applySettings(trx, {
+      organisation: { id: organisationId, path: change.organisation_path },
+      next: { ...current, roster: { ...current.roster, freezeWindowDays: days } },
+      actorId: ctx.approverId,
+      at: ctx.at,
+      rosterChangeId: change.id,
+    });
+  },
 };

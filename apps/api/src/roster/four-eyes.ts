@@ -24,12 +24,66 @@ const APPROVING_ROLES: ReadonlySet<string> = new Set(
     .map(([role]) => role),
 );
 
+/** Whether a making line counts: any person or account, a role only when it approves changes. */
+function isMaking(row: { action: string; details: string }): boolean {
+  if (row.action !== 'role.assigned') return true;
+  const { role } = JSON.parse(row.details) as { role?: string };
+  return role !== undefined && APPROVING_ROLES.has(role);
+}
+
 /**
- * Of `others`, those with whom `person` is made one of the other: either created the other's
- * person, created their account (whose temporary password came back to the maker) or granted
- * them a role that approves changes. Either way round: a proposer approving through a person
- * they made is one pair of eyes, and so is an administrator approving what a person they made
- * proposed. The operator's command line (actor: none) makes no one related to anyone.
+ * Each person's maker ancestry: the administrators who made them (their person, account or an
+ * approving role), who made those, and so on up to people made by the operator's command line
+ * or by nobody. Read level by level, one query per level, whatever the number of people.
+ */
+export async function ancestriesOf(
+  db: Db,
+  people: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const makersOfTarget = new Map<string, Set<string>>();
+  let frontier = [...new Set(people)];
+  while (frontier.length) {
+    const rows = await db
+      .selectFrom('audit_event')
+      .select(['action', 'details', 'actor_person_id', 'target_id'])
+      .where('target_type', '=', 'person')
+      .where('action', 'in', [...MAKING_ACTIONS])
+      .where('target_id', 'in', frontier)
+      .where('actor_person_id', 'is not', null)
+      .execute();
+    for (const id of frontier) makersOfTarget.set(id, new Set());
+    for (const row of rows) {
+      if (!row.target_id || !row.actor_person_id || !isMaking(row)) continue;
+      if (row.actor_person_id === row.target_id) continue;
+      makersOfTarget.get(row.target_id)!.add(row.actor_person_id);
+    }
+    frontier = [
+      ...new Set(rows.flatMap((r) => (r.actor_person_id ? [r.actor_person_id] : []))),
+    ].filter((id) => !makersOfTarget.has(id));
+  }
+  const ancestries = new Map<string, Set<string>>();
+  for (const person of new Set(people)) {
+    const seen = new Set<string>();
+    const stack = [...(makersOfTarget.get(person) ?? [])];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...(makersOfTarget.get(id) ?? []));
+    }
+    seen.delete(person);
+    ancestries.set(person, seen);
+  }
+  return ancestries;
+}
+
+/**
+ * Of `others`, those `person` is related to by making: either is in the other's maker ancestry
+ * (one made the other, or made the one who made them), or their ancestries meet (one
+ * administrator made both, directly or through others). A sock puppet, or two puppets of one
+ * administrator, are one pair of eyes. The operator's command line (actor: none) makes no one
+ * related to anyone: administrators who approve each other come from the command line or from
+ * different makers.
  */
 export async function relatedAmong(
   db: Db,
@@ -38,26 +92,14 @@ export async function relatedAmong(
 ): Promise<Set<string>> {
   const ids = [...new Set(others)].filter((id) => id !== person);
   if (!ids.length) return new Set();
-  const rows = await db
-    .selectFrom('audit_event')
-    .select(['action', 'details', 'actor_person_id', 'target_id'])
-    .where('target_type', '=', 'person')
-    .where('action', 'in', [...MAKING_ACTIONS])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('actor_person_id', '=', person), eb('target_id', 'in', ids)]),
-        eb.and([eb('actor_person_id', 'in', ids), eb('target_id', '=', person)]),
-      ]),
-    )
-    .execute();
+  const ancestries = await ancestriesOf(db, [person, ...ids]);
+  const mine = ancestries.get(person)!;
   const related = new Set<string>();
-  for (const row of rows) {
-    if (row.action === 'role.assigned') {
-      const { role } = JSON.parse(row.details) as { role?: string };
-      if (role === undefined || !APPROVING_ROLES.has(role)) continue;
+  for (const other of ids) {
+    const theirs = ancestries.get(other)!;
+    if (mine.has(other) || theirs.has(person) || [...mine].some((id) => theirs.has(id))) {
+      related.add(other);
     }
-    const other = row.actor_person_id === person ? row.target_id : row.actor_person_id;
-    if (other) related.add(other);
   }
   return related;
 }
@@ -75,15 +117,11 @@ export async function makersOf(db: Db, person: string): Promise<string[]> {
     .where('target_id', '=', person)
     .where('actor_person_id', 'is not', null)
     .execute();
-  const makers = rows.filter((row) => {
-    if (row.action !== 'role.assigned') return true;
-    const { role } = JSON.parse(row.details) as { role?: string };
-    return role !== undefined && APPROVING_ROLES.has(role);
-  });
+  const makers = rows.filter(isMaking);
   return [...new Set(makers.map((row) => row.actor_person_id!))];
 }
 
-/** Whether one of the two made the other (see relatedAmong). */
+/** Whether the two are related by making (see relatedAmong). */
 export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boolean> {
   return (await relatedAmong(db, a, [b])).has(b);
 }
@@ -96,7 +134,7 @@ export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boo
  */
 async function reachOf(db: Db, row: RosterChangeRow, today: string): Promise<string[]> {
   const kind = row.kind as RosterChangeKind;
-  if (kind === 'import') return [row.organisation_path];
+  if (kind === 'import' || kind === 'freeze_window') return [row.organisation_path];
   if (kind !== 'person_deactivate') return [];
   const { personId } = JSON.parse(row.payload) as { personId: string };
   const [memberships, roles] = await Promise.all([
@@ -125,8 +163,8 @@ export interface Approver {
 
 /**
  * Why `approver` may not approve a change, or null when they may: it is decided already, it is
- * their own proposal, one of the two made the other (a sock puppet is one administrator with two
- * logins), or it reaches beyond their org:manage scope. `related` may be given when known for a
+ * their own proposal, the two are related by making (a sock puppet is one administrator with two
+ * logins; see relatedAmong), or it reaches beyond their org:manage scope. `related` may be given when known for a
  * whole list (relatedAmong); otherwise it is read here.
  */
 export async function approvalBlockOf(
@@ -150,9 +188,9 @@ export async function approvalBlockOf(
 /**
  * Four eyes, checked before anything of an approval is applied: the approver is not the
  * proposer nor one of the two made the other, and the approver holds org:manage over all the
- * change reaches. Residual: two persons made by a third administrator are not seen as one; the
- * audit log shows all of it. Administrators the operator made with the command line are made by
- * no administrator, so two of them approve each other's changes (docs/operations.md).
+ * change reaches. Two people made by one administrator (or by a chain from one) are one pair of
+ * eyes too. Administrators the operator made with the command line are made by no
+ * administrator, so two of them approve each other's changes (docs/operations.md).
  */
 export async function assertMayApprove(
   db: Db,
@@ -173,7 +211,7 @@ export async function assertMayApprove(
   if (block === 'related') {
     throw conflict(
       'four_eyes_related',
-      "You and the proposer made one another's account or administrator role, so your approval would not be a second pair of eyes. Another administrator, or one appointed by the operator, must approve.",
+      'You and the proposer were made by one another, or by the same administrator (their account or administrator role), so your approval would not be a second pair of eyes. Another administrator, or one appointed by the operator, must approve.',
     );
   }
   if (block === 'out_of_scope') throw forbidden();

@@ -180,6 +180,7 @@ interface PayloadRefs {
   kind?: string;
   joinedOn?: string;
   leftOn?: string;
+  days?: number;
 }
 
 /**
@@ -245,6 +246,7 @@ async function factsOf(db: Db, rows: readonly ChangeRow[]): Promise<Map<string, 
     if (row.kind === 'membership_end' && m) f.role = m.kind;
     const date = p.joinedOn ?? p.leftOn;
     if (date) f.date = date;
+    if (row.kind === 'freeze_window' && typeof p.days === 'number') f.days = String(p.days);
     facts.set(row.id, row.kind === 'import' ? {} : f);
   }
   return facts;
@@ -313,4 +315,101 @@ export async function findRosterChange(
 ): Promise<RosterChange | undefined> {
   const row = await rosterChangesQuery(db).where('roster_change.id', '=', id).executeTakeFirst();
   return row && (await rosterChangeDtos(db, [row], reader, today))[0];
+}
+
+/** The audit actions of a change to a roster, made directly or through an approved change. */
+const ROSTER_ACTIONS = [
+  'unit.created',
+  'unit.moved',
+  'unit.archived',
+  'membership.added',
+  'membership.ended',
+  'person.deactivated',
+  'import.applied',
+] as const;
+
+export interface DirectRosterChanges {
+  count: number;
+  /** The date of the latest direct change, or null when there was none. */
+  latestOn: string | null;
+}
+
+/**
+ * The changes to the roster of the subtree at `rootPath` made directly (not through an
+ * approved roster change, whose audit lines carry its `rosterChangeId`) from `since` on. The
+ * freeze window is what makes a wave's roster one that a second administrator saw change: a
+ * wave opened by hand before its day would skip it, so opening early needs a subtree nobody
+ * reshaped alone within the window. An import reaches the whole organisation and always counts.
+ */
+export async function directRosterChangesSince(
+  db: Db,
+  rootPath: string,
+  since: string,
+): Promise<DirectRosterChanges> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .select(['at', 'action', 'target_id', 'details'])
+    .where('organisation_path', '=', organisationOf(rootPath))
+    .where('action', 'in', [...ROSTER_ACTIONS])
+    .where('at', '>=', since)
+    .execute();
+  const direct = rows
+    .map((row) => ({ ...row, facts: JSON.parse(row.details) as Record<string, unknown> }))
+    .filter((row) => row.facts.rosterChangeId === undefined);
+  if (!direct.length) return { count: 0, latestOn: null };
+  const ids = (row: (typeof direct)[number], keys: readonly string[]) =>
+    keys.map((k) => row.facts[k]).filter((v): v is string => typeof v === 'string');
+  const membershipIds = direct
+    .filter((r) => r.action.startsWith('membership.') && r.target_id)
+    .map((r) => r.target_id!);
+  const personIds = direct
+    .filter((r) => r.action === 'person.deactivated' && r.target_id)
+    .map((r) => r.target_id!);
+  const [memberships, personUnits] = await Promise.all([
+    membershipIds.length
+      ? db
+          .selectFrom('membership')
+          .select(['id', 'unit_id'])
+          .where('id', 'in', membershipIds)
+          .execute()
+      : [],
+    personIds.length
+      ? db
+          .selectFrom('membership')
+          .select(['person_id', 'unit_id'])
+          .where('person_id', 'in', personIds)
+          .execute()
+      : [],
+  ]);
+  const unitOfMembership = new Map(memberships.map((m) => [m.id, m.unit_id]));
+  const unitsOf = (row: (typeof direct)[number]): string[] => {
+    if (row.action.startsWith('unit.')) {
+      return [
+        ...(row.target_id ? [row.target_id] : []),
+        ...ids(row, ['parentId', 'fromParentId', 'toParentId']),
+      ];
+    }
+    if (row.action.startsWith('membership.')) {
+      const unit = row.target_id ? unitOfMembership.get(row.target_id) : undefined;
+      return [...(unit ? [unit] : []), ...ids(row, ['unitId'])];
+    }
+    if (row.action === 'person.deactivated') {
+      return personUnits.filter((m) => m.person_id === row.target_id).map((m) => m.unit_id);
+    }
+    return [];
+  };
+  const allUnitIds = [...new Set(direct.flatMap(unitsOf))];
+  const inside = new Set(
+    allUnitIds.length
+      ? (await db.selectFrom('unit').select(['id', 'path']).where('id', 'in', allUnitIds).execute())
+          .filter((u) => u.path.startsWith(rootPath))
+          .map((u) => u.id)
+      : [],
+  );
+  const counted = direct.filter(
+    (row) => row.action === 'import.applied' || unitsOf(row).some((id) => inside.has(id)),
+  );
+  if (!counted.length) return { count: 0, latestOn: null };
+  const latestOn = counted.map((r) => r.at.slice(0, 10)).sort((a, b) => b.localeCompare(a))[0]!;
+  return { count: counted.length, latestOn };
 }

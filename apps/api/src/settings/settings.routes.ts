@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  RosterChangePending,
   SettingsHistory,
   SettingsHistoryQuery,
   SettingsQuery,
   SettingsView,
   SupportLinks,
   UpdateSettingsBody,
+  type OrganisationSettings,
   type Permission,
 } from '@teamspiegel/contracts';
 import {
@@ -20,7 +22,8 @@ import type { Db } from '@teamspiegel/db';
 import type { Actor } from '../access.repository.ts';
 import { allItems } from '../collection/catalogue.ts';
 import { recordAudit, type AuditDetails } from '../audit/audit.repository.ts';
-import type { Clock } from '../clock.ts';
+import { dateOf, type Clock } from '../clock.ts';
+import { findRosterChange, proposeRosterChange } from '../roster/freeze.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
@@ -89,6 +92,63 @@ async function organisationFor(
   return chosen;
 }
 
+/** The changes from `current` to `next`, or the 400 naming every problem. */
+function validated(current: OrganisationSettings, next: OrganisationSettings) {
+  // The word for a lead is checked in every item it is filled into, imported packs too.
+  const result = validateSettingsChange({ current, next, items: allItems() });
+  if (!result.ok) {
+    const first = result.problems[0]!;
+    throw new AppError(
+      400,
+      first.code,
+      result.problems.map((p) => `${p.key}: ${p.message}`).join(' '),
+    );
+  }
+  return result.changes;
+}
+
+/**
+ * Writes an organisation's settings with their history rows and one audit line holding old and
+ * new values, in the caller's transaction; nothing when nothing changes. `rosterChangeId` when
+ * an approved roster change applies it (a lowered freeze window).
+ */
+export async function applySettings(
+  trx: Db,
+  input: {
+    organisation: { id: string; path: string };
+    next: OrganisationSettings;
+    actorId: string;
+    at: Date;
+    rosterChangeId?: string;
+  },
+): Promise<void> {
+  const { organisation, next, actorId, at } = input;
+  const current = await settingsFor(trx, organisation.id);
+  const changes = validated(current, next);
+  if (changes.length === 0) return;
+  await saveSettings(trx, {
+    organisationId: organisation.id,
+    settings: next,
+    changes,
+    actorId,
+    at,
+  });
+  const details: AuditDetails = {};
+  for (const change of changes) {
+    details[`${change.key}.old`] = change.oldValue;
+    details[`${change.key}.new`] = change.newValue;
+  }
+  if (input.rosterChangeId) details.rosterChangeId = input.rosterChangeId;
+  await recordAudit(trx, at, {
+    actorId,
+    scopePath: organisation.path,
+    action: 'settings.changed',
+    targetType: 'organisation',
+    targetId: organisation.id,
+    details,
+  });
+}
+
 /**
  * Organisation settings: administrators change them, the works council reads them and their
  * history. Thresholds are raise-only and apply from the next wave; every change is one
@@ -137,9 +197,12 @@ export function settingsRoutes(app: FastifyInstance, opts: { db: Db; clock: Cloc
     '/api/v1/settings',
     {
       config: { permission: 'settings:manage' },
-      schema: { body: UpdateSettingsBody, response: { 200: SettingsView, ...errorResponses } },
+      schema: {
+        body: UpdateSettingsBody,
+        response: { 200: SettingsView, 202: RosterChangePending, ...errorResponses },
+      },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = actorOf(request);
       const organisation = await organisationFor(
         db,
@@ -148,45 +211,48 @@ export function settingsRoutes(app: FastifyInstance, opts: { db: Db; clock: Cloc
         request.body.organisationId,
       );
       const now = clock.now();
-      await db.transaction().execute(async (trx) => {
+      const next = request.body.settings;
+      const pending = await db.transaction().execute(async (trx) => {
         // Read inside the transaction: two administrators raising at once cannot undo a raise.
         const current = await settingsFor(trx, organisation.id);
-        // The word for a lead is checked in every item it is filled into, imported packs too.
-        const result = validateSettingsChange({
-          current,
-          next: request.body.settings,
-          items: allItems(),
-        });
-        if (!result.ok) {
-          const first = result.problems[0]!;
-          throw new AppError(
-            400,
-            first.code,
-            result.problems.map((p) => `${p.key}: ${p.message}`).join(' '),
-          );
+        const lowered = next.roster.freezeWindowDays < current.roster.freezeWindowDays;
+        if (!lowered) {
+          await applySettings(trx, { organisation, next, actorId: actor.personId, at: now });
+          return null;
         }
-        if (result.changes.length === 0) return;
-        await saveSettings(trx, {
-          organisationId: organisation.id,
-          settings: request.body.settings,
-          changes: result.changes,
+        // Lowering the freeze window shortens the days a roster is frozen before a wave: one
+        // administrator could lower it and reshape a team alone just before it opens. So it is
+        // proposed, and a second administrator approves it (four eyes, as for every roster
+        // change); everything else in the request applies now.
+        validated(current, next);
+        await applySettings(trx, {
+          organisation,
+          next: {
+            ...next,
+            roster: { ...next.roster, freezeWindowDays: current.roster.freezeWindowDays },
+          },
           actorId: actor.personId,
           at: now,
         });
-        const details: AuditDetails = {};
-        for (const change of result.changes) {
-          details[`${change.key}.old`] = change.oldValue;
-          details[`${change.key}.new`] = change.newValue;
-        }
-        await recordAudit(trx, now, {
-          actorId: actor.personId,
-          scopePath: organisation.path,
-          action: 'settings.changed',
-          targetType: 'organisation',
-          targetId: organisation.id,
-          details,
+        return proposeRosterChange(trx, {
+          organisationPath: organisation.path,
+          kind: 'freeze_window',
+          summary: `Freeze window ${current.roster.freezeWindowDays} -> ${next.roster.freezeWindowDays} days`,
+          payload: { organisationId: organisation.id, days: next.roster.freezeWindowDays },
+          unitIds: [organisation.id],
+          proposedBy: actor.personId,
+          at: now,
         });
       });
+      if (pending) {
+        const change = await findRosterChange(
+          db,
+          pending,
+          { personId: actor.personId, scope: [] },
+          dateOf(now),
+        );
+        return reply.status(202).send({ status: 'pending_approval', change: change! });
+      }
       return view(actor, organisation);
     },
   );

@@ -686,6 +686,10 @@ export const en: Messages = {
   'roster.summary.membership_end': '{person} is no longer {role} of {unit} from {date}',
   'roster.summary.person_deactivate': 'Deactivate {person}; their memberships end today',
   'roster.summary.import': 'HR import',
+  'roster.kind.freeze_window': 'Shorten the freeze window',
+  'roster.summary.freeze_window': 'Shorten the freeze window before a wave to {days} days',
+  'settings.freezeWindowPending':
+    'The settings have been saved. Shortening the freeze window waits until a second administrator approves it (Changes).',
   // --- issue 6: import ---
   'nav.import': 'Import',
   'import.title': 'Import from the HR system',

@@ -67,6 +67,8 @@ export const errorsNl: ErrorMessages = {
   roster_change_not_pending: 'Over deze wijziging is al beslist.',
   roster_change_failed:
     'Deze wijziging kan niet meer worden uitgevoerd: de organisatie is intussen veranderd. Ze is gemarkeerd als mislukt.',
+  wave_open_early_roster_changed:
+    'Vroeger openen kan alleen met een teamindeling die de hele bevriezingsperiode vaststond: binnen die periode is de indeling direct gewijzigd, zonder tweede beheerder. Wacht tot die wijzigingen buiten de periode vallen, of open de ronde op de geplande dag.',
   // --- issue 6: import ---
   import_no_files: 'Kies minstens één bestand: eenheden, personen of lidmaatschappen.',
   import_organisation_required: 'Kies de organisatie waarin u importeert.',
@@ -155,6 +157,8 @@ export const errorsEn: ErrorMessages = {
   roster_change_not_pending: 'This change has already been decided.',
   roster_change_failed:
     'This change can no longer be applied: the organisation has changed meanwhile. It is marked as failed.',
+  wave_open_early_roster_changed:
+    'Opening early needs a roster that stayed frozen for the whole freeze window: within it the roster was changed directly, without a second administrator. Wait until those changes fall outside the window, or open the wave on schedule.',
   // --- issue 6: import ---
   import_no_files: 'Choose at least one file: units, people or memberships.',
   import_organisation_required: 'Choose the organisation you import into.',

@@ -690,6 +690,10 @@ export const nl = {
   'roster.summary.person_deactivate':
     '{person} uit dienst zetten; de lidmaatschappen eindigen vandaag',
   'roster.summary.import': 'HR-import',
+  'roster.kind.freeze_window': 'Bevriezingsperiode verkorten',
+  'roster.summary.freeze_window': 'Bevriezingsperiode voor een ronde verkorten naar {days} dagen',
+  'settings.freezeWindowPending':
+    'De instellingen zijn opgeslagen. Het verkorten van de bevriezingsperiode wacht op goedkeuring door een tweede beheerder (Wijzigingen).',
   // --- issue 6: import ---
   'nav.import': 'Import',
   'import.title': 'Import uit het HR-systeem',
