@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { RosterChange, RosterChangePending } from '@teamspiegel/contracts';
 import { apiFor, firstLogin, login, type Api, type NewAccount } from './helpers.ts';
 
 // A whole wave through the browser (issue 4, "Done when"): officers answer on a phone, one of
@@ -49,6 +51,53 @@ interface MyWave {
   cellId: string;
   items: OfficerItem[];
 }
+/**
+ * A second administrator of the zone, appointed by the operator's command line as in
+ * docs/operations.md (made by no administrator, so four eyes accepts their approval of
+ * demo-admin's changes), logged in in a session of their own.
+ */
+async function operatorAdministratorApi(browser: Browser, stamp: string): Promise<Api> {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const username = `fw.beheer.${stamp.toLowerCase()}`;
+  const printed = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'apps', 'api', 'src', 'cli', 'teamspiegel.ts'),
+      'add-administrator',
+      '--organisation',
+      'BE-SCH',
+      '--employee-number',
+      `FW-BEHEER-${stamp}`,
+      '--given-name',
+      'Beheerder',
+      '--family-name',
+      `Meting${stamp}`,
+      '--email',
+      `${username}@zone.example`,
+      '--username',
+      username,
+    ],
+    { cwd: join(root, 'apps', 'api'), encoding: 'utf8' },
+  );
+  const temporaryPassword = /temporary password: (\S+)/.exec(printed)?.[1];
+  expect(temporaryPassword, printed).toBeTruthy();
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/login');
+  await firstLogin(
+    page,
+    {
+      givenName: 'Beheerder',
+      name: `Beheerder Meting${stamp}`,
+      username,
+      temporaryPassword: temporaryPassword!,
+    },
+    PASSWORD,
+  );
+  return apiFor(page);
+}
+
 /** One officer's answers: per item, an option's value or null for "don't know". */
 type Answers = Map<string, number | null>;
 
@@ -82,16 +131,31 @@ test('a whole wave: officers answer on a phone, one changes, the admin closes, t
       timeout: 120_000,
     })
     .toBe(false);
-  for (const wave of await zoneWaves()) {
-    if (wave.state === 'open') await admin.post(`/waves/${wave.id}/close`);
-  }
-
-  const team = await admin.post<Unit>('/units', {
-    parentId: zone!.id,
-    code: `FW-${stamp}`,
-    name: `Volle meting ${stamp}`,
-    kind: 'team',
-  });
+  // The team is made while the zone's current wave is open, so its roster is frozen: each
+  // change is proposed and a second administrator of the zone approves it. The next wave is opened by
+  // hand before its day, which needs a roster nobody changed alone within the freeze window.
+  const second = await operatorAdministratorApi(browser, stamp);
+  const approved = async (result: unknown): Promise<void> => {
+    const pending = result as Partial<RosterChangePending>;
+    expect(pending.status, 'the zone is frozen by its open wave').toBe('pending_approval');
+    const change = await second.post<RosterChange>(
+      `/roster-changes/${pending.change!.id}/approve`,
+      {},
+    );
+    expect(change.state).toBe('approved');
+  };
+  await approved(
+    await admin.post('/units', {
+      parentId: zone!.id,
+      code: `FW-${stamp}`,
+      name: `Volle meting ${stamp}`,
+      kind: 'team',
+    }),
+  );
+  const team = (await admin.get<{ items: (Unit & { code: string })[] }>('/units')).items.find(
+    (u) => u.code === `FW-${stamp}`,
+  )!;
+  expect(team, 'the approved team exists').toBeTruthy();
   const accounts: NewAccount[] = [];
   for (let i = 0; i < TEAM_SIZE; i++) {
     const givenName = `Agent${String.fromCharCode(65 + i)}`;
@@ -105,16 +169,23 @@ test('a whole wave: officers answer on a phone, one changes, the admin closes, t
       language: 'nl',
     });
     // Long in the team, so nobody counts as a newcomer (INV-8) and the team is its own cell.
-    await admin.post(`/people/${person.id}/memberships`, {
-      unitId: team.id,
-      kind: 'member',
-      joinedOn: '2020-01-06',
-    });
+    await approved(
+      await admin.post(`/people/${person.id}/memberships`, {
+        unitId: team.id,
+        kind: 'member',
+        joinedOn: '2020-01-06',
+      }),
+    );
     const { temporaryPassword } = await admin.post<{ temporaryPassword: string }>(
       `/people/${person.id}/account`,
       { username },
     );
     accounts.push({ givenName, name: `${givenName} ${familyName}`, username, temporaryPassword });
+  }
+
+  // The zone's current wave is closed now; the scheduler then plans the next one.
+  for (const wave of await zoneWaves()) {
+    if (wave.state === 'open') await admin.post(`/waves/${wave.id}/close`);
   }
 
   // The scheduler looks once a minute; it plans the next wave once the last one is closed.
