@@ -63,7 +63,7 @@ export const errorsNl: ErrorMessages = {
   four_eyes_required:
     'Een tweede beheerder moet deze wijziging goedkeuren. Je kunt je eigen voorstel niet goedkeuren.',
   four_eyes_related:
-    'Jij en de indiener hebben elkaars account of beheerdersrol aangemaakt, dus jouw goedkeuring is geen tweede paar ogen. Een andere beheerder moet goedkeuren, of een beheerder die de serverbeheerder heeft aangesteld.',
+    'Jij en de indiener hebben elkaars account of beheerdersrol aangemaakt, of zijn door dezelfde beheerder aangemaakt, dus jouw goedkeuring is geen tweede paar ogen. Een andere beheerder moet goedkeuren, of een beheerder die de serverbeheerder heeft aangesteld.',
   roster_change_not_pending: 'Over deze wijziging is al beslist.',
   roster_change_failed:
     'Deze wijziging kan niet meer worden uitgevoerd: de organisatie is intussen veranderd. Ze is gemarkeerd als mislukt.',
@@ -153,7 +153,7 @@ export const errorsEn: ErrorMessages = {
   four_eyes_required:
     'A second administrator must approve this change. You cannot approve your own proposal.',
   four_eyes_related:
-    "You and the proposer made one another's account or administrator role, so your approval would not be a second pair of eyes. Another administrator, or one appointed by the operator, must approve.",
+    "You and the proposer made one another's account or administrator role, or the same administrator made you both, so your approval would not be a second pair of eyes. Another administrator, or one appointed by the operator, must approve.",
   roster_change_not_pending: 'This change has already been decided.',
   roster_change_failed:
     'This change can no longer be applied: the organisation has changed meanwhile. It is marked as failed.',
