@@ -651,7 +651,7 @@ export const en: Messages = {
   'roster.decidedBy': 'by {name}, {at}',
   'roster.waitsForOther': 'Waits for another administrator.',
   'roster.block.related':
-    "You and the proposer made one another's account or administrator role, so you cannot approve this: another administrator, or one appointed by the operator, must.",
+    "You and the proposer made one another's account or administrator role, or the same administrator made you both, so you cannot approve this: another administrator, or one appointed by the operator, must.",
   'roster.block.out_of_scope':
     'This change reaches beyond the units you manage: an administrator higher in the organisation must approve it.',
   'roster.approve': 'Approve',

@@ -654,7 +654,7 @@ export const nl = {
   'roster.decidedBy': 'door {name}, {at}',
   'roster.waitsForOther': 'Wacht op een andere beheerder.',
   'roster.block.related':
-    'Jij en de indiener hebben elkaars account of beheerdersrol aangemaakt, dus jij kunt dit niet goedkeuren: een andere beheerder, of een die de serverbeheerder heeft aangesteld, moet het doen.',
+    'Jij en de indiener hebben elkaars account of beheerdersrol aangemaakt, of zijn door dezelfde beheerder aangemaakt, dus jij kunt dit niet goedkeuren: een andere beheerder, of een die de serverbeheerder heeft aangesteld, moet het doen.',
   'roster.block.out_of_scope':
     'Deze wijziging reikt verder dan de eenheden die jij beheert: een beheerder hoger in de organisatie moet haar goedkeuren.',
   'roster.approve': 'Goedkeuren',
