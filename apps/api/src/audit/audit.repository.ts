@@ -64,8 +64,11 @@ function instant(value: string): string {
 
 export type AuditFilterQuery = AuditExportQuery & {
   scope: readonly string[];
-  /** Whether the reader may read people, and so see a target person's name (admins). */
-  namesPeople?: boolean;
+  /**
+   * The organisations (root paths) whose people the reader reads as a whole: a target person's
+   * name is shown only on a line filed under one of them (admins of the organisation).
+   */
+  namesPeople?: readonly string[];
 };
 
 /** `%` and `_` in a name typed into the filter are plain characters, not wildcards. */
@@ -98,7 +101,11 @@ async function filteredAudit(db: Db, query: AuditFilterQuery) {
       join
         .onRef('target_person.id', '=', 'audit_event.target_id')
         .on('audit_event.target_type', '=', 'person')
-        .on(sql<boolean>`${sql.lit(query.namesPeople ? 1 : 0)} = 1`),
+        .on((eb) =>
+          query.namesPeople?.length
+            ? eb('audit_event.organisation_path', 'in', [...query.namesPeople])
+            : sql<boolean>`1 = 0`,
+        ),
     );
   if (!readsAll) {
     base = readable.length

@@ -9,7 +9,7 @@ import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
 import { homePathOf, listAudit, recordAudit, type AuditDetails } from './audit.repository.ts';
 import { auditCsv } from './audit.export.ts';
-import { scopeOf } from '@teamspiegel/core';
+import { isInScope, organisationOf, scopeOf } from '@teamspiegel/core';
 
 /** The filters beyond action and time, recorded only when used (the common case stays short). */
 function extraFilters(query: AuditExportQuery): AuditDetails {
@@ -22,11 +22,14 @@ function extraFilters(query: AuditExportQuery): AuditDetails {
 }
 
 /**
- * Whether the reader sees a target person's name: only a reader who may read people (an admin).
- * The works council reads the log without people (access.ts), so a person target stays an id.
+ * The organisations whose lines name a target person to this reader: those whose root lies in
+ * the reader's people:read scope. The works council reads the log without people (access.ts),
+ * and an administrator of one district or one organisation does not learn, from the log, the
+ * names of people elsewhere.
  */
-function namesPeople(actor: { grants: Parameters<typeof scopeOf>[0] }): boolean {
-  return scopeOf(actor.grants, 'people:read').length > 0;
+function namesPeople(actor: { grants: Parameters<typeof scopeOf>[0] }): string[] {
+  const scope = scopeOf(actor.grants, 'people:read');
+  return [...new Set(scope.map(organisationOf))].filter((root) => isInScope(scope, root));
 }
 
 /**
