@@ -33,6 +33,13 @@ export const DEFAULT_LEADER_TERM: Readonly<Record<Language, string>> = Object.fr
   en: 'my team lead',
 });
 
+/**
+ * Words that name what identifies a person, matched inside the word for a team lead with its
+ * spaces, hyphens and apostrophes taken out. A word for a lead has no reason to hold them.
+ */
+const IDENTIFYING_WORD =
+  /naam|name|nummer|number|adres|address|postcode|woonplaats|geboort|birth|email|telefoon|phone/u;
+
 /** The longest word for a team lead, in characters and in words ("mijn directe leidinggevende"). */
 export const LEADER_TERM_MAX_LENGTH = 40;
 export const LEADER_TERM_MAX_WORDS = 4;
@@ -69,6 +76,11 @@ export function leaderTermProblem(
   }
   const own = identifyingReason(term, 'team');
   if (own) return `The word for a team lead ${own}; Teamspiegel never asks who someone is (A13).`;
+  // Spaced or hyphenated ("n a a m", "stam-nummer") reads the same to an officer.
+  const compact = term.toLowerCase().replace(/[\s'’-]+/gu, '');
+  if (IDENTIFYING_WORD.test(compact)) {
+    return 'The word for a team lead names something that identifies a person (a name, number or address); Teamspiegel never asks who someone is (A13).';
+  }
   for (const item of items) {
     const template =
       language === 'nl-BE' ? (item.texts['nl-BE'] ?? item.texts.nl) : item.texts[language];

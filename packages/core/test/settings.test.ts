@@ -260,6 +260,20 @@ leader('invisible characters and letters from another script are refused, saying
   assert.match(cyrillic[0]?.message ?? '', 'outside the Latin alphabet');
 });
 
+leader('a word naming what identifies a person is refused, also spaced out or hyphenated', () => {
+  for (const word of [
+    'voornaam',
+    'achternaam',
+    'n a a m',
+    'stam-nummer',
+    'persoonsnummer',
+    'adres',
+  ]) {
+    assert.match(leaderTermProblem(word, 'nl') ?? '', 'identifies a person', word);
+  }
+  assert.match(leaderTermProblem('my first name', 'en') ?? '', 'identifies a person');
+});
+
 leader('a word is short: at most 40 characters and 4 words', () => {
   assert.match(
     leaderProblems('nl', 'mijn eigen directe dagelijkse leidinggevende')[0]?.message ?? '',
