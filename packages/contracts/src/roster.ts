@@ -17,6 +17,8 @@ export const ROSTER_CHANGE_KINDS = [
   'import',
   /** Lowering an organisation's roster.freezeWindowDays (raising applies at once). */
   'freeze_window',
+  /** Lowering an organisation's retention.resultsYears or commentsMonths (raising applies at once). */
+  'retention',
 ] as const;
 export type RosterChangeKind = (typeof ROSTER_CHANGE_KINDS)[number];
 

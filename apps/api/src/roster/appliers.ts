@@ -1,4 +1,4 @@
-import type { RosterChangeKind } from '@teamspiegel/contracts';
+import type { OrganisationSettings, RosterChangeKind } from '@teamspiegel/contracts';
 import type { Db, RosterChangeRow } from '@teamspiegel/db';
 import { applyApprovedImport } from '../import/import.approval.ts';
 import { archiveUnit, createUnit, moveUnit } from '../org/units.routes.ts';
@@ -50,6 +50,31 @@ export const ROSTER_APPLIERS: Record<RosterChangeKind, RosterApplier> = {
     await applySettings(trx, {
       organisation: { id: organisationId, path: change.organisation_path },
       next: { ...current, roster: { ...current.roster, freezeWindowDays: days } },
+      actorId: ctx.approverId,
+      at: ctx.at,
+      rosterChangeId: change.id,
+    });
+  },
+  retention: async (trx, change, ctx) => {
+    const { organisationId, retention, from } = payloadOf<{
+      organisationId: string;
+      retention: OrganisationSettings['retention'];
+      from: OrganisationSettings['retention'];
+    }>(change);
+    const current = await settingsFor(trx, organisationId);
+    // Only the periods the proposal lowered: one raised meanwhile (or at once, in the proposing
+    // request) is not lowered again by an approval that never showed it.
+    const lowered = (key: keyof OrganisationSettings['retention']) =>
+      retention[key] < from[key] ? retention[key] : current.retention[key];
+    await applySettings(trx, {
+      organisation: { id: organisationId, path: change.organisation_path },
+      next: {
+        ...current,
+        retention: {
+          resultsYears: lowered('resultsYears'),
+          commentsMonths: lowered('commentsMonths'),
+        },
+      },
       actorId: ctx.approverId,
       at: ctx.at,
       rosterChangeId: change.id,

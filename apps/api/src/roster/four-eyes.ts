@@ -134,7 +134,8 @@ export async function oneMadeTheOther(db: Db, a: string, b: string): Promise<boo
  */
 async function reachOf(db: Db, row: RosterChangeRow, today: string): Promise<string[]> {
   const kind = row.kind as RosterChangeKind;
-  if (kind === 'import' || kind === 'freeze_window') return [row.organisation_path];
+  if (kind === 'import' || kind === 'freeze_window' || kind === 'retention')
+    return [row.organisation_path];
   if (kind !== 'person_deactivate') return [];
   const { personId } = JSON.parse(row.payload) as { personId: string };
   const [memberships, roles] = await Promise.all([

@@ -181,6 +181,7 @@ interface PayloadRefs {
   joinedOn?: string;
   leftOn?: string;
   days?: number;
+  retention?: { resultsYears?: number; commentsMonths?: number };
 }
 
 /**
@@ -247,6 +248,10 @@ async function factsOf(db: Db, rows: readonly ChangeRow[]): Promise<Map<string, 
     const date = p.joinedOn ?? p.leftOn;
     if (date) f.date = date;
     if (row.kind === 'freeze_window' && typeof p.days === 'number') f.days = String(p.days);
+    if (row.kind === 'retention' && p.retention) {
+      f.resultsYears = String(p.retention.resultsYears);
+      f.commentsMonths = String(p.retention.commentsMonths);
+    }
     facts.set(row.id, row.kind === 'import' ? {} : f);
   }
   return facts;

@@ -10,6 +10,7 @@ import {
   UpdateSettingsBody,
   type OrganisationSettings,
   type Permission,
+  type RosterChangeKind,
 } from '@teamspiegel/contracts';
 import {
   isInScope,
@@ -149,6 +150,62 @@ export async function applySettings(
   });
 }
 
+type Retention = OrganisationSettings['retention'];
+
+/**
+ * Settings whose lowering one administrator may not make alone: a request lowering one answers
+ * 202 with a roster change a second administrator approves (its applier in roster/appliers.ts
+ * writes it); raising applies at once.
+ * - The freeze window: lowered, one administrator could reshape a team alone just before a wave.
+ * - The retention periods: lowered, the next daily retention run irreversibly deletes results
+ *   and comments the works council relies on.
+ */
+const LOWERINGS: readonly {
+  lowers: (current: OrganisationSettings, next: OrganisationSettings) => boolean;
+  /** `next` with this setting kept at its current value, to apply now. */
+  keep: (next: OrganisationSettings, current: OrganisationSettings) => OrganisationSettings;
+  proposal: (
+    current: OrganisationSettings,
+    next: OrganisationSettings,
+    organisationId: string,
+  ) => { kind: RosterChangeKind; summary: string; payload: Record<string, unknown> };
+}[] = [
+  {
+    lowers: (current, next) => next.roster.freezeWindowDays < current.roster.freezeWindowDays,
+    keep: (next, current) => ({
+      ...next,
+      roster: { ...next.roster, freezeWindowDays: current.roster.freezeWindowDays },
+    }),
+    proposal: (current, next, organisationId) => ({
+      kind: 'freeze_window',
+      summary: `Freeze window ${current.roster.freezeWindowDays} -> ${next.roster.freezeWindowDays} days`,
+      payload: { organisationId, days: next.roster.freezeWindowDays },
+    }),
+  },
+  {
+    lowers: (current, next) =>
+      next.retention.resultsYears < current.retention.resultsYears ||
+      next.retention.commentsMonths < current.retention.commentsMonths,
+    // A period raised in the same request applies now; only a lowered one waits.
+    keep: (next, current) => ({
+      ...next,
+      retention: {
+        resultsYears: Math.max(next.retention.resultsYears, current.retention.resultsYears),
+        commentsMonths: Math.max(next.retention.commentsMonths, current.retention.commentsMonths),
+      },
+    }),
+    proposal: (current, next, organisationId) => {
+      const from: Retention = current.retention;
+      const to: Retention = next.retention;
+      return {
+        kind: 'retention',
+        summary: `Retention ${from.resultsYears} -> ${to.resultsYears} years (results), ${from.commentsMonths} -> ${to.commentsMonths} months (comments)`,
+        payload: { organisationId, retention: to, from },
+      };
+    },
+  },
+];
+
 /**
  * Organisation settings: administrators change them, the works council reads them and their
  * history. Thresholds are raise-only and apply from the next wave; every change is one
@@ -215,34 +272,34 @@ export function settingsRoutes(app: FastifyInstance, opts: { db: Db; clock: Cloc
       const pending = await db.transaction().execute(async (trx) => {
         // Read inside the transaction: two administrators raising at once cannot undo a raise.
         const current = await settingsFor(trx, organisation.id);
-        const lowered = next.roster.freezeWindowDays < current.roster.freezeWindowDays;
-        if (!lowered) {
+        const lowerings = LOWERINGS.filter((l) => l.lowers(current, next));
+        if (!lowerings.length) {
           await applySettings(trx, { organisation, next, actorId: actor.personId, at: now });
           return null;
         }
-        // Lowering the freeze window shortens the days a roster is frozen before a wave: one
-        // administrator could lower it and reshape a team alone just before it opens. So it is
-        // proposed, and a second administrator approves it (four eyes, as for every roster
-        // change); everything else in the request applies now.
+        // A lowering waits for a second administrator (four eyes, as for every roster change);
+        // everything else in the request applies now.
         validated(current, next);
+        const applyNow = lowerings.reduce((s, l) => l.keep(s, current), next);
         await applySettings(trx, {
           organisation,
-          next: {
-            ...next,
-            roster: { ...next.roster, freezeWindowDays: current.roster.freezeWindowDays },
-          },
+          next: applyNow,
           actorId: actor.personId,
           at: now,
         });
-        return proposeRosterChange(trx, {
-          organisationPath: organisation.path,
-          kind: 'freeze_window',
-          summary: `Freeze window ${current.roster.freezeWindowDays} -> ${next.roster.freezeWindowDays} days`,
-          payload: { organisationId: organisation.id, days: next.roster.freezeWindowDays },
-          unitIds: [organisation.id],
-          proposedBy: actor.personId,
-          at: now,
-        });
+        const ids: string[] = [];
+        for (const lowering of lowerings) {
+          ids.push(
+            await proposeRosterChange(trx, {
+              organisationPath: organisation.path,
+              ...lowering.proposal(current, next, organisation.id),
+              unitIds: [organisation.id],
+              proposedBy: actor.personId,
+              at: now,
+            }),
+          );
+        }
+        return ids[0]!;
       });
       if (pending) {
         const change = await findRosterChange(

@@ -688,6 +688,11 @@ export const en: Messages = {
   'roster.summary.import': 'HR import',
   'roster.kind.freeze_window': 'Shorten the freeze window',
   'roster.summary.freeze_window': 'Shorten the freeze window before a wave to {days} days',
+  'roster.kind.retention': 'Shorten retention',
+  'roster.summary.retention':
+    'Shorten retention: results {resultsYears} years, comments {commentsMonths} months',
+  'settings.retentionPending':
+    'The settings have been saved. Shortening retention waits until a second administrator approves it (Changes).',
   'settings.freezeWindowPending':
     'The settings have been saved. Shortening the freeze window waits until a second administrator approves it (Changes).',
   // --- issue 6: import ---

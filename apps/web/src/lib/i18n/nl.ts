@@ -692,6 +692,11 @@ export const nl = {
   'roster.summary.import': 'HR-import',
   'roster.kind.freeze_window': 'Bevriezingsperiode verkorten',
   'roster.summary.freeze_window': 'Bevriezingsperiode voor een ronde verkorten naar {days} dagen',
+  'roster.kind.retention': 'Bewaartermijn verkorten',
+  'roster.summary.retention':
+    'Bewaartermijn verkorten: uitkomsten {resultsYears} jaar, opmerkingen {commentsMonths} maanden',
+  'settings.retentionPending':
+    'De instellingen zijn opgeslagen. Het verkorten van de bewaartermijn wacht op goedkeuring door een tweede beheerder (Wijzigingen).',
   'settings.freezeWindowPending':
     'De instellingen zijn opgeslagen. Het verkorten van de bevriezingsperiode wacht op goedkeuring door een tweede beheerder (Wijzigingen).',
   // --- issue 6: import ---
