@@ -24,6 +24,7 @@ import { sendCsv } from '../csv.ts';
 import { errorResponses } from '../http.ts';
 import { recordAudit } from '../audit/audit.repository.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { organisationIdOf } from '../settings/settings.repository.ts';
 import { turn } from './import.apply.ts';
 import { readImportFile, tooLarge, type ReadFile } from './import.read.ts';
 import {
@@ -49,7 +50,7 @@ function importRootsOf(
   const actor = actorOf(request);
   const org = scopeOf(actor.grants, 'org:manage').filter(isRootPath);
   const people = new Set(scopeOf(actor.grants, 'people:manage').filter(isRootPath));
-  const rootIds = org.filter((p) => people.has(p)).map((p) => p.split('/')[1]!);
+  const rootIds = org.filter((p) => people.has(p)).map(organisationIdOf);
   if (!rootIds.length) throw forbidden();
   if (organisationId === undefined) return { rootIds, actorId: actor.personId };
   if (!rootIds.includes(organisationId)) throw forbidden();

@@ -124,11 +124,6 @@ export async function listTransparentWaves(
   return rows.map(toTransparencyWave);
 }
 
-/** The root unit id of an organisation path ('/id/'). */
-export function organisationIdOf(path: string): string {
-  return organisationOf(path).split('/').filter(Boolean)[0] ?? '';
-}
-
 /**
  * The wave's cell plan: counts per kind and band over all cells, and one page of cells in
  * unit-tree order. Only bands leave this function, never an eligible count.

@@ -13,13 +13,13 @@ import type { Config } from '../config.ts';
 import { notFound } from '../errors.ts';
 import { errorResponses } from '../http.ts';
 import { actorOf } from '../plugins/authz.ts';
+import { organisationIdOf } from '../settings/settings.repository.ts';
 import { retentionFor } from './retention.ts';
 import {
   cellPlan,
   findTransparentWave,
   keyStatusOf,
   listTransparentWaves,
-  organisationIdOf,
   organisationsOf,
   toTransparencyWave,
   waveThresholds,
