@@ -1,12 +1,14 @@
-import type {
-  CellBandCount,
-  CellKind,
-  KeyStatus,
-  TransparencyCell,
-  TransparencySizeBand,
-  TransparencyThresholds,
-  TransparencyWave,
-  WaveState,
+import {
+  CELL_KINDS,
+  TRANSPARENCY_SIZE_BANDS,
+  type CellBandCount,
+  type CellKind,
+  type KeyStatus,
+  type TransparencyCell,
+  type TransparencySizeBand,
+  type TransparencyThresholds,
+  type TransparencyWave,
+  type WaveState,
 } from '@teamspiegel/contracts';
 import { effectiveThresholds, organisationOf, type Thresholds } from '@teamspiegel/core';
 import type { Db } from '@teamspiegel/db';
@@ -147,12 +149,10 @@ export async function cellPlan(
     entry.cells += 1;
     tally.set(key, entry);
   }
-  const kindOrder: readonly CellKind[] = ['team', 'remainder', 'leadership'];
-  const bandOrder: readonly TransparencySizeBand[] = ['5-9', '10-19', '20-49', '50-99', '100+'];
   const counts = [...tally.values()].sort(
     (a, b) =>
-      kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind) ||
-      bandOrder.indexOf(a.band) - bandOrder.indexOf(b.band),
+      CELL_KINDS.indexOf(a.kind) - CELL_KINDS.indexOf(b.kind) ||
+      TRANSPARENCY_SIZE_BANDS.indexOf(a.band) - TRANSPARENCY_SIZE_BANDS.indexOf(b.band),
   );
 
   const rows = await db
